@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RoadmapsConfig(AppConfig):
-    name = 'roadmaps'
+    name = "roadmaps"
+    verbose_name = _("Roadmaps and orders")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the rights)

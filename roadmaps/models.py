@@ -1,3 +1,544 @@
-from django.db import models
+"""What is planned: orders, roadmaps, their editions, sections and activities."""
 
-# Create your models here.
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import Organisation, Project
+
+from .querysets import ActivityQuerySet, OrderQuerySet, RoadmapQuerySet
+
+
+class Level(models.TextChoices):
+    REGIONAL = "regional", _("regional")
+    MUNICIPAL = "municipal", _("municipal")
+    SCHOOL = "school", _("school")
+
+
+class Order(models.Model):
+    """An order (приказ) of a body: approves or amends a plan."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SIGNED = "signed", _("signed")
+
+    issuer = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("issuing body"),
+    )
+    issuer_text = models.TextField(
+        _("issuing body as written"),
+        blank=True,
+        help_text=_("The body's name in the order's header, line by line."),
+    )
+    kind_text = models.CharField(_("document word"), max_length=40, default="ПРИКАЗ")
+    number = models.CharField(_("number"), max_length=40)
+    date = models.DateField(_("date"))
+    year = models.GeneratedField(
+        expression=models.functions.ExtractYear("date"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+        verbose_name=_("year"),
+    )
+    date_text = models.CharField(_("date as written"), max_length=60, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    title = models.TextField(_("title"))
+    preamble = models.TextField(_("preamble"), blank=True)
+    signatory_position = models.CharField(
+        _("signatory's position"), max_length=300, blank=True
+    )
+    signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
+    based_on = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="basis_for",
+        verbose_name=_("based on orders"),
+    )
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amended_by",
+        verbose_name=_("amends order"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    text_loaded = models.BooleanField(
+        _("text loaded"),
+        default=True,
+        help_text=_("False for an order known only from references to it."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "number"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(
+                F("issuer"),
+                F("year"),
+                F("number"),
+                name="order_unique_number_per_issuer_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(number=""), name="order_number_not_empty"
+            ),
+        ]
+        indexes = [models.Index(fields=["issuer", "-date"])]
+
+    def __str__(self):
+        return _("Order of %(date)s No. %(number)s") % {
+            "date": self.date.strftime("%d.%m.%Y"),
+            "number": self.number,
+        }
+
+    def get_absolute_url(self):
+        return reverse("roadmaps:order-detail", args=[self.pk])
+
+
+class OrderClause(models.Model):
+    """A numbered clause of an order; sub-clauses point at their parent."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="clauses", verbose_name=_("order")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent clause"),
+    )
+    position = models.PositiveIntegerField(_("position"))
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("clause")
+        verbose_name_plural = _("clauses")
+
+    def __str__(self):
+        return f"{self.number} {self.text[:60]}"
+
+
+class OrderReference(models.Model):
+    """A document an order cites, as written, linked when it is registered."""
+
+    class Relation(models.TextChoices):
+        BASIS = "basis", _("based on")
+        AMENDS = "amends", _("amends")
+
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.CASCADE,
+        related_name="references",
+        verbose_name=_("order"),
+    )
+    relation = models.CharField(
+        _("relation"), max_length=10, choices=Relation.choices, default=Relation.BASIS
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    text = models.TextField(_("text as written"))
+    issuer_text = models.CharField(_("issuer as written"), max_length=500, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    number = models.CharField(_("number"), max_length=40, blank=True)
+    title = models.TextField(_("title"), blank=True)
+    target = models.ForeignKey(
+        Order,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cited_by",
+        verbose_name=_("registered order"),
+    )
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("cited document")
+        verbose_name_plural = _("cited documents")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Roadmap(models.Model):
+    """The lasting identity of one body's plan for one project and period."""
+
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="roadmaps",
+        verbose_name=_("owning body"),
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    # Copied from the owner so that scoping and filters need no join.
+    region = models.ForeignKey(
+        "schools.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    municipality = models.ForeignKey(
+        "schools.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="roadmaps",
+        verbose_name=_("project"),
+    )
+    title = models.TextField(_("title"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    current_edition = models.OneToOneField(
+        "RoadmapEdition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current edition"),
+        help_text=_("The approved edition in force."),
+    )
+    latest_edition = models.OneToOneField(
+        "RoadmapEdition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("latest edition"),
+    )
+    # Lower-cased title and owner names: Cyrillic search that works on SQLite.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = RoadmapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "title"]
+        verbose_name = _("roadmap")
+        verbose_name_plural = _("roadmaps")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="roadmap_period_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "level", "-period_start"]),
+            models.Index(fields=["municipality", "level"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("roadmaps:roadmap-detail", args=[self.pk])
+
+    @property
+    def year(self) -> int:
+        return self.period_start.year
+
+
+class RoadmapEdition(models.Model):
+    """One version (редакция) of a roadmap; sections and activities belong here."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        AGREED = "agreed", _("agreed by the curator")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned for revision")
+        SUPERSEDED = "superseded", _("superseded")
+
+    IN_WORK = (Status.DRAFT, Status.SUBMITTED, Status.AGREED, Status.RETURNED)
+    FROZEN = (Status.APPROVED, Status.SUPERSEDED)
+
+    roadmap = models.ForeignKey(
+        Roadmap,
+        on_delete=models.CASCADE,
+        related_name="editions",
+        verbose_name=_("roadmap"),
+    )
+    number = models.PositiveSmallIntegerField(_("edition number"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces edition"),
+    )
+    approving_order = models.ForeignKey(
+        Order,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_editions",
+        verbose_name=_("approving order"),
+    )
+    approved_at = models.DateField(_("approved on"), null=True, blank=True)
+    # [{"key": "number", "header": "№ п/п"}, ...] in the plan's own order.
+    columns = models.JSONField(_("columns"), default=list)
+    appendix_text = models.TextField(
+        _("appendix header"),
+        blank=True,
+        help_text=_("«Приложение к приказу …» as printed above the plan."),
+    )
+    content_loaded = models.BooleanField(
+        _("content loaded"),
+        default=True,
+        help_text=_("False for an edition known only from a later amendment."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["roadmap", "number"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roadmap", "number"], name="edition_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["roadmap"],
+                condition=Q(status="approved"),
+                name="edition_one_current_per_roadmap",
+            ),
+            models.UniqueConstraint(
+                fields=["roadmap"],
+                condition=Q(status__in=["draft", "submitted", "agreed", "returned"]),
+                name="edition_one_in_work_per_roadmap",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="edition_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "superseded"])
+                | Q(approving_order__isnull=False),
+                name="edition_approved_has_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(replaces__isnull=True) | Q(number__gt=1),
+                name="edition_first_replaces_nothing",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(roadmap)s, edition %(number)s") % {
+            "roadmap": self.roadmap,
+            "number": self.number,
+        }
+
+    def get_absolute_url(self):
+        return reverse(
+            "roadmaps:edition-detail", args=[self.roadmap_id, self.number]
+        )
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in self.FROZEN
+
+    def column_keys(self) -> list[str]:
+        return [c["key"] for c in self.columns]
+
+    def has_column(self, key: str) -> bool:
+        return key in self.column_keys()
+
+
+class Section(models.Model):
+    edition = models.ForeignKey(
+        RoadmapEdition,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("edition"),
+    )
+    position = models.PositiveIntegerField(_("position"))
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    title = models.TextField(_("title"))
+
+    class Meta:
+        ordering = ["edition", "position"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+
+class TargetComparator(models.TextChoices):
+    GTE = "gte", _("not less than")
+    GT = "gt", _("more than")
+    LTE = "lte", _("not more than")
+    LT = "lt", _("less than")
+    EQ = "eq", _("equal to")
+
+
+class ExecutorRole(models.TextChoices):
+    DEPARTMENT = "department", _("regional education authority")
+    REGIONAL_OPERATOR = "regional_operator", _("regional operator")
+    REGIONAL_COORDINATOR = "regional_coordinator", _("regional coordinator")
+    MUNICIPAL_AUTHORITY = "municipal_authority", _(
+        "municipal education authority (МОУО, ОМС)"
+    )
+    MUNICIPAL_COORDINATOR = "municipal_coordinator", _("municipal coordinator")
+    METHODOLOGICAL_CENTRE = "methodological_centre", _(
+        "municipal methodological centre (МОЦ)"
+    )
+    SCHOOL = "school", _("schools (ОО)")
+    CURATOR = "curator", _("curators")
+
+
+class Activity(models.Model):
+    """One row of a roadmap: what, when, who, and how success is measured."""
+
+    edition = models.ForeignKey(
+        RoadmapEdition,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("edition"),
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("section"),
+    )
+    position = models.PositiveIntegerField(_("position"))
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    title = models.TextField(_("activity"))
+    description = models.TextField(_("description"), blank=True)
+    deadline_text = models.CharField(_("deadline as written"), max_length=300, blank=True)
+    # [["2021-03-01", "2021-04-30"], ...]; empty when not understood.
+    deadline_ranges = models.JSONField(_("deadline as understood"), default=list)
+    deadline_start = models.DateField(_("earliest date"), null=True, blank=True)
+    deadline_end = models.DateField(_("latest date"), null=True, blank=True)
+    responsible_text = models.TextField(_("responsible as written"), blank=True)
+    indicator_text = models.TextField(_("indicator as written"), blank=True)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target_unit = models.CharField(_("target unit"), max_length=100, blank=True)
+    target_comparator = models.CharField(
+        _("target comparator"),
+        max_length=3,
+        choices=TargetComparator.choices,
+        blank=True,
+    )
+    # Stays the same across editions so that reports survive a new edition.
+    lineage = models.UUIDField(_("lineage"), default=uuid.uuid4, db_index=True)
+    source_activity = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_out_by",
+        verbose_name=_("upper-level activity"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["edition", "position"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline_start__isnull=True)
+                | Q(deadline_end__gte=F("deadline_start")),
+                name="activity_deadline_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | ~Q(target_comparator=""),
+                name="activity_target_has_comparator",
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "lineage"], name="activity_lineage_unique_in_edition"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["edition", "position"]),
+            models.Index(fields=["deadline_end"]),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title[:80]}".strip()
+
+    @property
+    def deadline_recognised(self) -> bool:
+        return bool(self.deadline_ranges)
+
+
+class ActivityExecutor(models.Model):
+    """A body or role named in an activity's executors cell."""
+
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.CASCADE,
+        related_name="executors",
+        verbose_name=_("activity"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="executed_activities",
+        verbose_name=_("body"),
+    )
+    role = models.CharField(
+        _("role"), max_length=30, choices=ExecutorRole.choices, blank=True
+    )
+    fragment = models.CharField(_("as written"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["activity", "position"]
+        verbose_name = _("executor")
+        verbose_name_plural = _("executors")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(role=""),
+                name="executor_names_body_or_role",
+            ),
+        ]
+
+    def __str__(self):
+        if self.organisation_id:
+            return str(self.organisation)
+        return self.get_role_display()

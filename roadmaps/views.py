@@ -1,3 +1,134 @@
-from django.shortcuts import render
+"""Pages of plans and orders. Every queryset is scoped to the user."""
 
-# Create your views here.
+from django.db.models import Count
+from django.http import Http404
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from schools.access import scope_for
+from schools.models import CuratorAssignment, Membership
+
+from .filters import RoadmapFilter
+from .models import Level, Roadmap
+from .permissions import has_full_view
+from .selectors import (
+    edition_for_display,
+    edition_rows,
+    editions_visible,
+    order_editions_visible,
+    order_get_visible,
+    roadmap_get_visible,
+    roadmap_list_visible,
+)
+from .tables import RoadmapTable
+
+
+class HomeView(TemplateView):
+    template_name = "roadmaps/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        memberships = list(
+            Membership.objects.filter(user=user).select_related(
+                "organisation", "organisation__kind", "organisation__municipality"
+            )
+        )
+        assignments = list(
+            CuratorAssignment.objects.filter(curator=user)
+            .select_related("school", "school__municipality", "project")
+            .order_by("-year", "school__name")
+        )
+        own_ids = {m.organisation_id for m in memberships if m.organisation_id}
+        own_ids |= {a.school_id for a in assignments}
+        visible = roadmap_list_visible(user=user)
+        own_plans = visible.filter(owner_id__in=own_ids).order_by(
+            "-period_start", "title"
+        )
+        by_level = dict(
+            Roadmap.objects.visible_to(user)
+            .order_by()
+            .values_list("level")
+            .annotate(n=Count("pk"))
+        )
+        levels = [(value, label, by_level.get(value, 0)) for value, label in Level.choices]
+        return super().get_context_data(
+            memberships=memberships,
+            assignments=assignments,
+            own_plans=own_plans,
+            levels=levels,
+            scope=scope_for(user),
+            **kwargs,
+        )
+
+
+class RoadmapListView(SingleTableMixin, FilterView):
+    table_class = RoadmapTable
+    filterset_class = RoadmapFilter
+    template_name = "roadmaps/roadmap_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return roadmap_list_visible(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["visible"] = Roadmap.objects.visible_to(self.request.user)
+        return kwargs
+
+
+class EditionPageMixin:
+    """The roadmap page: one edition rendered like the document."""
+
+    template_name = "roadmaps/roadmap_detail.html"
+
+    def choose_edition(self, roadmap, editions):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        roadmap = roadmap_get_visible(user=user, pk=self.kwargs["pk"])
+        editions = editions_visible(user=user, roadmap=roadmap)
+        chosen = self.choose_edition(roadmap, editions)
+        if chosen is None:
+            raise Http404
+        edition = edition_for_display(edition=chosen)
+        return super().get_context_data(
+            roadmap=roadmap,
+            editions=editions,
+            edition=edition,
+            order=edition.approving_order,
+            rows=edition_rows(edition),
+            columns=edition.columns,
+            full_view=has_full_view(user, roadmap),
+            **kwargs,
+        )
+
+
+class RoadmapDetailView(EditionPageMixin, TemplateView):
+    def choose_edition(self, roadmap, editions):
+        by_pk = {e.pk: e for e in editions}
+        for pk in (roadmap.current_edition_id, roadmap.latest_edition_id):
+            if pk in by_pk:
+                return by_pk[pk]
+        return editions[-1] if editions else None
+
+
+class EditionDetailView(EditionPageMixin, TemplateView):
+    def choose_edition(self, roadmap, editions):
+        for e in editions:
+            if e.number == self.kwargs["number"]:
+                return e
+        return None
+
+
+class OrderDetailView(TemplateView):
+    template_name = "roadmaps/order_detail.html"
+
+    def get_context_data(self, **kwargs):
+        order = order_get_visible(user=self.request.user, pk=self.kwargs["pk"])
+        return super().get_context_data(
+            order=order,
+            editions=order_editions_visible(user=self.request.user, order=order),
+            **kwargs,
+        )

@@ -1,0 +1,52 @@
+"""Filters of the roadmap list (django-filter)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import Municipality, Project, Region
+
+from .executors import normalise_name
+from .models import Level, Roadmap, RoadmapEdition
+
+
+class RoadmapFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.none()
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"), queryset=Municipality.objects.none()
+    )
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="period_start", lookup_expr="year"
+    )
+    project = django_filters.ModelChoiceFilter(
+        label=_("Project"), queryset=Project.objects.all()
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=RoadmapEdition.Status.choices,
+        field_name="latest_edition__status",
+    )
+
+    class Meta:
+        model = Roadmap
+        fields = ["q", "level", "region", "municipality", "year", "project", "status"]
+
+    def __init__(self, *args, visible=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the territories the user can see plans in.
+        base = visible if visible is not None else self.queryset
+        self.filters["region"].queryset = Region.objects.filter(
+            pk__in=base.values("region")
+        )
+        self.filters["municipality"].queryset = Municipality.objects.filter(
+            pk__in=base.values("municipality")
+        ).select_related("region")
+
+    def search(self, queryset, name, value):
+        words = normalise_name(value).split()
+        for word in words:
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset

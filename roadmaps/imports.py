@@ -1,0 +1,575 @@
+"""Saving a parsed roadmap document: order, roadmap, sections, activities.
+
+The reader (`roadmaps.parsing`) understands the text; this module decides
+which bodies it names and writes everything in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from schools.models import Municipality, Organisation, OrganisationKind, Project, Region
+
+from .deadlines import interpret_deadline
+from .executors import Candidate, ExecutorRole, match_executors, normalise_name
+from .indicators import parse_target
+from .models import (
+    Activity,
+    ActivityExecutor,
+    Level,
+    Order,
+    OrderClause,
+    OrderReference,
+    Roadmap,
+    RoadmapEdition,
+    Section,
+)
+from .parsing import ParsedDocument, ParseError, parse_document
+
+DEFAULT_PROJECT_CODE = "500plus"
+
+
+class ImportFailure(Exception):
+    """A document that cannot be imported; `message` is for the user."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --- reading files -------------------------------------------------------
+
+
+def read_text(data: bytes, *, encoding: str = "utf-8") -> str:
+    """Decode an uploaded or read text file, refusing what is not text."""
+    if not data.strip():
+        raise ImportFailure("empty", _("The file is empty."))
+    limit = settings.ROADMAP_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportFailure(
+            "too_large",
+            _("The file is too large: %(size)s bytes, the limit is %(limit)s.")
+            % {"size": len(data), "limit": limit},
+        )
+    if b"\x00" in data[:65536]:
+        raise ImportFailure(
+            "binary",
+            _(
+                "The file is not text (it looks like a binary file). Copy the "
+                "table from Word or a PDF into a text file, or upload the document "
+                "itself."
+            ),
+        )
+    try:
+        return data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ImportFailure(
+            "encoding",
+            _(
+                "The file is not in %(encoding)s encoding (byte %(position)s cannot "
+                "be read). Save it as UTF-8, or name its encoding, e.g. "
+                "--encoding cp1251."
+            )
+            % {"encoding": encoding, "position": getattr(exc, "start", "?")},
+        ) from exc
+
+
+def parse_bytes(data: bytes, *, encoding: str = "utf-8") -> ParsedDocument:
+    """Decode and parse; every failure becomes an ImportFailure."""
+    text = read_text(data, encoding=encoding)
+    try:
+        return parse_document(text)
+    except ParseError as exc:
+        raise ImportFailure(exc.code, exc.message) from exc
+
+
+def parse_path(path: Path, *, encoding: str = "utf-8") -> ParsedDocument:
+    """Read and parse a file on disk."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportFailure(
+            "unreadable", _("Cannot read %(path)s: %(error)s.")
+            % {"path": path, "error": exc.strerror}
+        ) from exc
+    if size > settings.ROADMAP_IMPORT_MAX_BYTES:
+        raise ImportFailure(
+            "too_large",
+            _("The file is too large: %(size)s bytes, the limit is %(limit)s.")
+            % {"size": size, "limit": settings.ROADMAP_IMPORT_MAX_BYTES},
+        )
+    return parse_bytes(path.read_bytes(), encoding=encoding)
+
+
+# --- understanding -------------------------------------------------------
+
+
+def plan_period(document: ParsedDocument) -> tuple[date, date]:
+    """The plan's period: its year from the title or the order date."""
+    year = document.plan_year() or date.today().year
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def document_as_json(document: ParsedDocument) -> dict:
+    """The reader's result plus the understood deadlines, as the CLI prints it."""
+    data = document.as_json()
+    period = plan_period(document)
+    for section in data["sections"]:
+        for activity in section["activities"]:
+            deadline = interpret_deadline(
+                activity["deadline_text"], year=period[0].year, period=period
+            )
+            activity["deadline_ranges"] = deadline.as_json()
+    return data
+
+
+_KIND_PATTERNS: list[tuple[str, str]] = [
+    (r"департамент|министерств", OrganisationKind.REGIONAL_AUTHORITY),
+    (r"институт\w* развития образования|\bиро\b|\bсоиро\b", OrganisationKind.REGIONAL_OPERATOR),
+    (
+        r"отдел\w* образования|управлени\w* образования|комитет\w* по образованию",
+        OrganisationKind.MUNICIPAL_AUTHORITY,
+    ),
+    (r"методическ\w* центр|\bмоц\b|центр мониторинга", OrganisationKind.METHODOLOGICAL_CENTRE),
+    (r"\b(м[бк]?оу|гбоу|оу)\b|школ|гимнази|лице", OrganisationKind.SCHOOL),
+    (r"администраци", OrganisationKind.MUNICIPAL_ADMINISTRATION),
+]
+
+# The first word of a body named in a signatory's position is in the genitive.
+_GENITIVE_HEADS = {
+    "отдела": "Отдел",
+    "управления": "Управление",
+    "комитета": "Комитет",
+    "департамента": "Департамент",
+    "министерства": "Министерство",
+    "администрации": "Администрация",
+}
+_POSITION_WORDS = re.compile(
+    r"^(и\.\s?о\.\s*)?(начальник\w*|председател\w*|директор\w*|руководител\w*|"
+    r"министр\w*|заведующ\w*|глав\w*)\s+",
+    re.IGNORECASE,
+)
+
+
+def guess_kind(name: str) -> str:
+    """The kind of body a name most likely denotes."""
+    low = normalise_name(name)
+    for pattern, code in _KIND_PATTERNS:
+        if re.search(pattern, low):
+            return code
+    return OrganisationKind.PARTNER
+
+
+def body_name_from_position(position: str) -> str | None:
+    """«Начальник отдела образования администрации …» → «Отдел образования …»."""
+    text = " ".join(position.split())
+    m = _POSITION_WORDS.match(text)
+    if not m:
+        return None
+    rest = text[m.end() :]
+    head, _sep, tail = rest.partition(" ")
+    nominative = _GENITIVE_HEADS.get(head.lower())
+    if not nominative:
+        return None
+    return f"{nominative} {tail}".strip()
+
+
+def _stem(word: str) -> str:
+    word = normalise_name(word)
+    return word[:-2] if len(word) > 5 else word
+
+
+def guess_territory(text: str) -> tuple[Region | None, Municipality | None]:
+    """Find the region and municipality a body's name mentions."""
+    low = normalise_name(text)
+    region = None
+    for candidate in Region.objects.all():
+        if _stem(candidate.name.split()[0]) in low:
+            region = candidate
+            break
+    municipality = None
+    municipalities = Municipality.objects.select_related("region")
+    if region is not None:
+        municipalities = municipalities.filter(region=region)
+    for candidate in municipalities:
+        words = [w for w in re.findall(r"[\w-]+", candidate.name) if len(w) > 3]
+        if words and all(_stem(w) in low for w in words[:1]):
+            municipality = candidate
+            region = candidate.region
+            break
+    return region, municipality
+
+
+def organisation_find(text: str) -> Organisation | None:
+    """A registered body whose name or alias the text names."""
+    target = normalise_name(text)
+    if not target:
+        return None
+    for org in Organisation.objects.all().only("pk", "name", "short_name", "aliases"):
+        for name in org_names(org):
+            n = normalise_name(name)
+            if n and (n == target or (len(n) > 12 and n in target)):
+                return org
+    return None
+
+
+def org_names(org: Organisation) -> tuple[str, ...]:
+    return tuple(n for n in (org.name, org.short_name, *(org.aliases or [])) if n)
+
+
+@dataclass
+class ResolvedOwner:
+    organisation: Organisation
+    created: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+def resolve_owner(document: ParsedDocument, *, body: Organisation | None) -> ResolvedOwner:
+    """The body that owns the plan: given, named in the header, or created."""
+    if body is not None:
+        return ResolvedOwner(body, created=False)
+    order = document.order
+    named = None
+    if order is not None:
+        if order.issuer:
+            named = " ".join(order.issuer.split())
+        elif order.signatory_position:
+            named = body_name_from_position(order.signatory_position)
+    if not named:
+        raise ImportFailure(
+            "no_body",
+            _(
+                "The document names no issuing body. Choose the body that owns "
+                "the plan (--body ID)."
+            ),
+        )
+    found = organisation_find(named)
+    if found is not None:
+        return ResolvedOwner(found, created=False)
+    region, municipality = guess_territory(named)
+    kind = OrganisationKind.objects.get(code=guess_kind(named))
+    warnings = []
+    needs_municipality = kind.level in (
+        OrganisationKind.Level.MUNICIPAL,
+        OrganisationKind.Level.SCHOOL,
+    )
+    if (needs_municipality and municipality is None) or region is None:
+        warnings.append(
+            _(
+                "The body «%(name)s» was not registered; it was created without "
+                "a territory, so only federal observers see its plan until an "
+                "administrator places it in its region and municipality."
+            )
+            % {"name": named}
+        )
+    org = Organisation.objects.create(
+        kind=kind, name=named[:500], region=region, municipality=municipality
+    )
+    return ResolvedOwner(org, created=True, warnings=warnings)
+
+
+LEVEL_OF_KIND_LEVEL = {
+    OrganisationKind.Level.REGIONAL: Level.REGIONAL,
+    OrganisationKind.Level.FEDERAL: Level.REGIONAL,
+    OrganisationKind.Level.MUNICIPAL: Level.MUNICIPAL,
+    OrganisationKind.Level.SCHOOL: Level.SCHOOL,
+}
+
+EXECUTOR_ROLE_OF_KIND = {
+    OrganisationKind.REGIONAL_AUTHORITY: ExecutorRole.DEPARTMENT,
+    OrganisationKind.REGIONAL_OPERATOR: ExecutorRole.REGIONAL_OPERATOR,
+    OrganisationKind.MUNICIPAL_AUTHORITY: ExecutorRole.MUNICIPAL_AUTHORITY,
+    OrganisationKind.METHODOLOGICAL_CENTRE: ExecutorRole.METHODOLOGICAL_CENTRE,
+    OrganisationKind.SCHOOL: ExecutorRole.SCHOOL,
+}
+
+
+def territory_bodies(owner: Organisation) -> list[Organisation]:
+    """Bodies an owner's plan may name: federal ones, its region's regional
+    bodies, and (below the region) the bodies of its own municipality."""
+    q = Q(region__isnull=True)
+    if owner.region_id:
+        if owner.municipality_id:
+            q |= Q(region_id=owner.region_id, municipality__isnull=True)
+            q |= Q(municipality_id=owner.municipality_id)
+        else:
+            q |= Q(region_id=owner.region_id)
+    return list(Organisation.objects.select_related("kind").filter(q).order_by("pk"))
+
+
+def executor_candidates(bodies: list[Organisation]) -> list[Candidate]:
+    """Matching candidates for an executors cell."""
+    return [
+        Candidate(
+            key=org.pk, names=org_names(org), role=EXECUTOR_ROLE_OF_KIND.get(org.kind.code)
+        )
+        for org in bodies
+    ]
+
+
+# A role named without a body («МОУО», «Департамент») stands for the body of
+# that kind in the plan's own territory.
+KIND_OF_EXECUTOR_ROLE = {role: kind for kind, role in EXECUTOR_ROLE_OF_KIND.items()}
+
+
+def role_bodies(owner: Organisation, bodies: list[Organisation]) -> dict[str, int]:
+    """Executor role -> the one body of the owner's territory that plays it."""
+    found: dict[str, int] = {}
+    for role, kind in KIND_OF_EXECUTOR_ROLE.items():
+        if role == ExecutorRole.SCHOOL:
+            continue
+        regional = kind in (
+            OrganisationKind.REGIONAL_AUTHORITY,
+            OrganisationKind.REGIONAL_OPERATOR,
+        )
+        matching = [
+            b
+            for b in bodies
+            if b.kind.code == kind
+            and b.region_id == owner.region_id
+            and (
+                b.municipality_id is None
+                if regional
+                else owner.municipality_id is not None
+                and b.municipality_id == owner.municipality_id
+            )
+        ]
+        if len(matching) == 1:
+            found[str(role)] = matching[0].pk
+    return found
+
+
+def search_text_for(roadmap: Roadmap) -> str:
+    owner = roadmap.owner
+    parts = [roadmap.title, owner.name, owner.short_name, *(owner.aliases or [])]
+    return " ".join(normalise_name(p) for p in parts if p)
+
+
+# --- writing -------------------------------------------------------------
+
+
+def _clauses(order: Order, clauses, parent=None, counter=None) -> list[OrderClause]:
+    counter = counter if counter is not None else [0]
+    for clause in clauses:
+        counter[0] += 1
+        row = OrderClause.objects.create(
+            order=order,
+            parent=parent,
+            position=counter[0],
+            number=clause.number,
+            text=clause.text,
+        )
+        _clauses(order, clause.children, parent=row, counter=counter)
+
+
+def registered_order(*, date_: date | None, number: str | None) -> Order | None:
+    """An order in the registry with this date and number."""
+    if not date_ or not number:
+        return None
+    return Order.objects.filter(date=date_, number=number).first()
+
+
+def order_create_from_document(*, document: ParsedDocument, issuer: Organisation) -> Order:
+    """Register the order the document starts with."""
+    parsed = document.order
+    if parsed.date is None or not parsed.number:
+        raise ImportFailure(
+            "order_incomplete",
+            _("The order's date or number cannot be read from its header."),
+        )
+    if Order.objects.filter(
+        issuer=issuer, date__year=parsed.date.year, number=parsed.number
+    ).exists():
+        raise ImportFailure(
+            "order_exists",
+            _("Order No. %(number)s of %(year)s of this body is already registered.")
+            % {"number": parsed.number, "year": parsed.date.year},
+        )
+    order = Order.objects.create(
+        issuer=issuer,
+        issuer_text=parsed.issuer or "",
+        kind_text=parsed.kind_text or "ПРИКАЗ",
+        number=parsed.number,
+        date=parsed.date,
+        date_text=parsed.date_text or "",
+        place=parsed.place or "",
+        title=parsed.title or "",
+        preamble=parsed.preamble or "",
+        signatory_position=parsed.signatory_position or "",
+        signatory_name=parsed.signatory_name or "",
+    )
+    _clauses(order, parsed.clauses)
+    references = [(OrderReference.Relation.BASIS, r) for r in parsed.references]
+    if parsed.amends is not None:
+        references.append((OrderReference.Relation.AMENDS, parsed.amends))
+    based_on = []
+    for position, (relation, ref) in enumerate(references, start=1):
+        target = registered_order(date_=ref.date, number=ref.number)
+        OrderReference.objects.create(
+            order=order,
+            relation=relation,
+            position=position,
+            text=ref.text,
+            issuer_text=ref.issuer or "",
+            date=ref.date,
+            number=ref.number or "",
+            title=ref.title or "",
+            target=target,
+        )
+        if target is not None:
+            if relation == OrderReference.Relation.AMENDS:
+                order.amends = target
+            else:
+                based_on.append(target)
+    if order.amends_id:
+        order.save(update_fields=["amends"])
+    if based_on:
+        order.based_on.add(*based_on)
+    return order
+
+
+def _activity_rows(
+    *,
+    edition: RoadmapEdition,
+    document: ParsedDocument,
+    period: tuple[date, date],
+    candidates: list[Candidate],
+    by_role: dict[str, int],
+) -> None:
+    activities: list[Activity] = []
+    matches: list[list] = []
+    position = 0
+    for s_position, parsed_section in enumerate(document.sections, start=1):
+        section = None
+        if parsed_section.title is not None:
+            section = Section.objects.create(
+                edition=edition,
+                position=s_position,
+                number=parsed_section.number or "",
+                title=parsed_section.title,
+            )
+        for parsed in parsed_section.activities:
+            position += 1
+            deadline = interpret_deadline(
+                parsed.deadline_text, year=period[0].year, period=period
+            )
+            target = parse_target(parsed.indicator) if parsed.indicator else None
+            activities.append(
+                Activity(
+                    edition=edition,
+                    section=section,
+                    position=position,
+                    number=parsed.number or "",
+                    title=parsed.title,
+                    description=parsed.description,
+                    deadline_text=parsed.deadline_text,
+                    deadline_ranges=deadline.as_json(),
+                    deadline_start=deadline.start,
+                    deadline_end=deadline.end,
+                    responsible_text=parsed.responsible,
+                    indicator_text=parsed.indicator,
+                    target_value=target.value if target else None,
+                    target_unit=target.unit if target else "",
+                    target_comparator=str(target.comparator) if target else "",
+                )
+            )
+            matches.append(match_executors(parsed.responsible, candidates))
+    Activity.objects.bulk_create(activities)
+    if any(a.pk is None for a in activities):
+        # Backends without RETURNING: read the keys back by position.
+        by_position = dict(
+            Activity.objects.filter(edition=edition).values_list("position", "pk")
+        )
+        for a in activities:
+            a.pk = by_position[a.position]
+    executors = [
+        ActivityExecutor(
+            activity=activity,
+            organisation_id=m.key
+            if m.key is not None
+            else by_role.get(str(m.role)) if m.role else None,
+            role=str(m.role) if m.role else "",
+            fragment=m.fragment[:500],
+            position=i,
+        )
+        for activity, found in zip(activities, matches, strict=True)
+        for i, m in enumerate(found)
+        if m.key is not None or m.role is not None
+    ]
+    ActivityExecutor.objects.bulk_create(executors)
+
+
+@dataclass
+class ImportResult:
+    edition: RoadmapEdition
+    order: Order | None
+    owner_created: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def roadmap_import_document(
+    *,
+    document: ParsedDocument,
+    body: Organisation | None = None,
+    project: Project | None = None,
+    by=None,
+) -> ImportResult:
+    """Save a parsed document as a draft roadmap (and its order), all or nothing."""
+    resolved = resolve_owner(document, body=body)
+    owner = resolved.organisation
+    if project is None:
+        project = Project.objects.get(code=DEFAULT_PROJECT_CODE)
+    period = plan_period(document)
+    order = None
+    if document.order is not None:
+        order = order_create_from_document(document=document, issuer=owner)
+    title = document.title or (document.order.title if document.order else "") or ""
+    if not title:
+        raise ImportFailure("no_title", _("The plan has no title."))
+    kind = owner.kind
+    roadmap = Roadmap.objects.create(
+        owner=owner,
+        level=LEVEL_OF_KIND_LEVEL[kind.level],
+        region_id=owner.region_id,
+        municipality_id=owner.municipality_id,
+        project=project,
+        title=title,
+        period_start=period[0],
+        period_end=period[1],
+        created_by=by,
+    )
+    appendix = document.order.appendix if document.order else None
+    edition = RoadmapEdition.objects.create(
+        roadmap=roadmap,
+        number=1,
+        status=RoadmapEdition.Status.DRAFT,
+        columns=[{"key": str(c.key), "header": c.header} for c in document.columns],
+        appendix_text=appendix.text if appendix else "",
+    )
+    bodies = territory_bodies(owner)
+    _activity_rows(
+        edition=edition,
+        document=document,
+        period=period,
+        candidates=executor_candidates(bodies),
+        by_role=role_bodies(owner, bodies),
+    )
+    roadmap.latest_edition = edition
+    roadmap.search_text = search_text_for(roadmap)
+    roadmap.save(update_fields=["latest_edition", "search_text"])
+    return ImportResult(
+        edition=edition,
+        order=order,
+        owner_created=resolved.created,
+        warnings=resolved.warnings,
+    )

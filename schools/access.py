@@ -1,0 +1,196 @@
+"""Who may see what: one place for the portal's scoping rules.
+
+A user's roles are turned once per request into a `Scope`; every app's
+`visible_to(user)` QuerySet method and `can(user, action, obj)` read it, so
+views, services, exports and tests agree. The table `VIEW_RIGHTS` says, per
+role, which relation to an object lets the role read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from .models import CuratorAssignment, Membership, Role
+
+# Relation of a role to the territory it reads:
+# "all"      every row in the portal (read-only for the observer);
+# "region"   the whole region of the role's body;
+# "municipality"  the municipality of the role's body, its schools, and the
+#            approved plans of its region above it;
+# "school"   the school itself and the approved plans above it;
+# "curated"  the schools assigned to the curator, as "school";
+# "reference" reference data only (bodies, schools), no plans.
+VIEW_RIGHTS: dict[str, str] = {
+    Role.FEDERAL_OBSERVER: "all",
+    Role.ADMINISTRATOR: "reference",
+    Role.REGIONAL_STAFF: "region",
+    Role.REGIONAL_COORDINATOR: "region",
+    Role.MUNICIPAL_COORDINATOR: "municipality",
+    Role.SCHOOL: "school",
+    Role.CURATOR: "curated",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The territory a user reads, derived from their roles."""
+
+    everything: bool = False
+    reference: bool = False
+    # Full reading of whole regions / municipalities / single schools.
+    region_ids: frozenset[int] = field(default_factory=frozenset)
+    municipality_ids: frozenset[int] = field(default_factory=frozenset)
+    school_ids: frozenset[int] = field(default_factory=frozenset)
+    # Where the user may read the approved plans of the levels above.
+    upper_region_ids: frozenset[int] = field(default_factory=frozenset)
+    upper_municipality_ids: frozenset[int] = field(default_factory=frozenset)
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.everything
+            or self.reference
+            or self.region_ids
+            or self.municipality_ids
+            or self.school_ids
+        )
+
+
+EMPTY_SCOPE = Scope()
+
+
+def scope_for(user) -> Scope:
+    """Return (and cache on the user object) the user's reading scope."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EMPTY_SCOPE
+    cached = getattr(user, "_portal_scope", None)
+    if cached is not None:
+        return cached
+
+    everything = reference = False
+    regions: set[int] = set()
+    municipalities: set[int] = set()
+    schools: set[int] = set()
+    upper_regions: set[int] = set()
+    upper_municipalities: set[int] = set()
+    roles: set[str] = set()
+
+    memberships = Membership.objects.filter(user=user).select_related("organisation")
+    for m in memberships:
+        roles.add(m.role)
+        kind = VIEW_RIGHTS.get(m.role)
+        org = m.organisation
+        if kind == "all":
+            everything = True
+        elif kind == "reference":
+            reference = True
+        elif kind == "region" and org is not None and org.region_id:
+            regions.add(org.region_id)
+        elif kind == "municipality" and org is not None and org.municipality_id:
+            municipalities.add(org.municipality_id)
+            upper_regions.add(org.region_id)
+        elif kind == "school" and org is not None:
+            schools.add(org.pk)
+            if org.municipality_id:
+                upper_municipalities.add(org.municipality_id)
+            if org.region_id:
+                upper_regions.add(org.region_id)
+
+    if Role.CURATOR in roles:
+        assignments = CuratorAssignment.objects.filter(curator=user).select_related(
+            "school"
+        )
+        for a in assignments:
+            schools.add(a.school_id)
+            if a.school.municipality_id:
+                upper_municipalities.add(a.school.municipality_id)
+            if a.school.region_id:
+                upper_regions.add(a.school.region_id)
+
+    scope = Scope(
+        everything=everything,
+        reference=reference,
+        region_ids=frozenset(regions),
+        municipality_ids=frozenset(municipalities),
+        school_ids=frozenset(schools),
+        upper_region_ids=frozenset(upper_regions - regions),
+        upper_municipality_ids=frozenset(upper_municipalities - municipalities),
+        roles=frozenset(roles),
+    )
+    user._portal_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after roles or assignments change)."""
+    if hasattr(user, "_portal_scope"):
+        del user._portal_scope
+
+
+def organisation_q(scope: Scope, prefix: str = "") -> Q:
+    """Rows whose organisation (at `prefix`) the scope may read."""
+    if scope.everything or scope.reference:
+        return Q()
+    p = prefix
+    q = Q(**{f"{p}region__isnull": True})  # federal bodies are public
+    if scope.region_ids:
+        q |= Q(**{f"{p}region_id__in": scope.region_ids})
+    if scope.municipality_ids:
+        q |= Q(**{f"{p}municipality_id__in": scope.municipality_ids})
+    if scope.school_ids:
+        q |= Q(**{f"{p}pk__in": scope.school_ids})
+    # Above a school or a municipality: the bodies of its municipality (not
+    # the other schools) and the regional bodies of its region.
+    upper_regions = scope.upper_region_ids
+    if scope.upper_municipality_ids:
+        q |= Q(**{f"{p}municipality_id__in": scope.upper_municipality_ids}) & ~Q(
+            **{f"{p}kind__level": "school"}
+        )
+    if upper_regions:
+        q |= Q(
+            **{
+                f"{p}region_id__in": upper_regions,
+                f"{p}municipality__isnull": True,
+            }
+        )
+    return q
+
+
+def require(allowed: bool) -> None:
+    """Raise PermissionDenied unless allowed."""
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- object-level rights -------------------------------------------------
+# Each app registers the checks of its models here (see roadmaps/permissions),
+# so views, services and the permission-matrix tests ask one function.
+
+_CHECKS: dict[tuple[type, str], object] = {}
+
+
+def rule(model: type, action: str):
+    """Register the check deciding `action` on instances of `model`."""
+
+    def decorator(func):
+        _CHECKS[(model, action)] = func
+        return func
+
+    return decorator
+
+
+def can(user, action: str, obj) -> bool:
+    """May the user do `action` to `obj`? Unknown actions are refused."""
+    check = _CHECKS.get((type(obj), action))
+    if check is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(check(user, obj))
+
+
+def ensure_can(user, action: str, obj) -> None:
+    """Raise PermissionDenied unless the user may do `action` to `obj`."""
+    require(can(user, action, obj))
