@@ -8,13 +8,13 @@ no Django, no database.
 
 import calendar
 import re
-from django.utils.translation import gettext
 from dataclasses import dataclass
 from datetime import date
 from typing import Self
 
-from roadmaps.ru_dates import month_number
+from django.utils.translation import gettext
 
+from roadmaps.ru_dates import month_number
 
 type DateRange = tuple[date, date]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools.models import Municipality, Organisation, OrganisationKind, Project, Region
@@ -70,7 +71,9 @@ def read_text(data: bytes, *, encoding: str = "utf-8") -> str:
             ),
         )
     try:
-        return data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
+        return data.decode(
+            "utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding
+        )
     except (UnicodeDecodeError, LookupError) as exc:
         raise ImportFailure(
             "encoding",
@@ -98,8 +101,9 @@ def parse_path(path: Path, *, encoding: str = "utf-8") -> ParsedDocument:
         size = path.stat().st_size
     except OSError as exc:
         raise ImportFailure(
-            "unreadable", _("Cannot read %(path)s: %(error)s.")
-            % {"path": path, "error": exc.strerror}
+            "unreadable",
+            _("Cannot read %(path)s: %(error)s.")
+            % {"path": path, "error": exc.strerror},
         ) from exc
     if size > settings.ROADMAP_IMPORT_MAX_BYTES:
         raise ImportFailure(
@@ -115,7 +119,7 @@ def parse_path(path: Path, *, encoding: str = "utf-8") -> ParsedDocument:
 
 def plan_period(document: ParsedDocument) -> tuple[date, date]:
     """The plan's period: its year from the title or the order date."""
-    year = document.plan_year() or date.today().year
+    year = document.plan_year() or timezone.localdate().year
     return date(year, 1, 1), date(year, 12, 31)
 
 
@@ -134,12 +138,18 @@ def document_as_json(document: ParsedDocument) -> dict:
 
 _KIND_PATTERNS: list[tuple[str, str]] = [
     (r"департамент|министерств", OrganisationKind.REGIONAL_AUTHORITY),
-    (r"институт\w* развития образования|\bиро\b|\bсоиро\b", OrganisationKind.REGIONAL_OPERATOR),
+    (
+        r"институт\w* развития образования|\bиро\b|\bсоиро\b",
+        OrganisationKind.REGIONAL_OPERATOR,
+    ),
     (
         r"отдел\w* образования|управлени\w* образования|комитет\w* по образованию",
         OrganisationKind.MUNICIPAL_AUTHORITY,
     ),
-    (r"методическ\w* центр|\bмоц\b|центр мониторинга", OrganisationKind.METHODOLOGICAL_CENTRE),
+    (
+        r"методическ\w* центр|\bмоц\b|центр мониторинга",
+        OrganisationKind.METHODOLOGICAL_CENTRE,
+    ),
     (r"\b(м[бк]?оу|гбоу|оу)\b|школ|гимнази|лице", OrganisationKind.SCHOOL),
     (r"администраци", OrganisationKind.MUNICIPAL_ADMINISTRATION),
 ]
@@ -233,7 +243,9 @@ class ResolvedOwner:
     warnings: list[str] = field(default_factory=list)
 
 
-def resolve_owner(document: ParsedDocument, *, body: Organisation | None) -> ResolvedOwner:
+def resolve_owner(
+    document: ParsedDocument, *, body: Organisation | None
+) -> ResolvedOwner:
     """The body that owns the plan: given, named in the header, or created."""
     if body is not None:
         return ResolvedOwner(body, created=False)
@@ -310,7 +322,9 @@ def executor_candidates(bodies: list[Organisation]) -> list[Candidate]:
     """Matching candidates for an executors cell."""
     return [
         Candidate(
-            key=org.pk, names=org_names(org), role=EXECUTOR_ROLE_OF_KIND.get(org.kind.code)
+            key=org.pk,
+            names=org_names(org),
+            role=EXECUTOR_ROLE_OF_KIND.get(org.kind.code),
         )
         for org in bodies
     ]
@@ -378,7 +392,9 @@ def registered_order(*, date_: date | None, number: str | None) -> Order | None:
     return Order.objects.filter(date=date_, number=number).first()
 
 
-def order_create_from_document(*, document: ParsedDocument, issuer: Organisation) -> Order:
+def order_create_from_document(
+    *, document: ParsedDocument, issuer: Organisation
+) -> Order:
     """Register the order the document starts with."""
     parsed = document.order
     if parsed.date is None or not parsed.number:
@@ -496,7 +512,9 @@ def _activity_rows(
             activity=activity,
             organisation_id=m.key
             if m.key is not None
-            else by_role.get(str(m.role)) if m.role else None,
+            else by_role.get(str(m.role))
+            if m.role
+            else None,
             role=str(m.role) if m.role else "",
             fragment=m.fragment[:500],
             position=i,

@@ -362,9 +362,7 @@ class RoadmapEdition(models.Model):
         }
 
     def get_absolute_url(self):
-        return reverse(
-            "roadmaps:edition-detail", args=[self.roadmap_id, self.number]
-        )
+        return reverse("roadmaps:edition-detail", args=[self.roadmap_id, self.number])
 
     @property
     def is_frozen(self) -> bool:
@@ -409,12 +407,14 @@ class ExecutorRole(models.TextChoices):
     DEPARTMENT = "department", _("regional education authority")
     REGIONAL_OPERATOR = "regional_operator", _("regional operator")
     REGIONAL_COORDINATOR = "regional_coordinator", _("regional coordinator")
-    MUNICIPAL_AUTHORITY = "municipal_authority", _(
-        "municipal education authority (МОУО, ОМС)"
+    MUNICIPAL_AUTHORITY = (
+        "municipal_authority",
+        _("municipal education authority (МОУО, ОМС)"),
     )
     MUNICIPAL_COORDINATOR = "municipal_coordinator", _("municipal coordinator")
-    METHODOLOGICAL_CENTRE = "methodological_centre", _(
-        "municipal methodological centre (МОЦ)"
+    METHODOLOGICAL_CENTRE = (
+        "methodological_centre",
+        _("municipal methodological centre (МОЦ)"),
     )
     SCHOOL = "school", _("schools (ОО)")
     CURATOR = "curator", _("curators")
@@ -441,7 +441,9 @@ class Activity(models.Model):
     number = models.CharField(_("number"), max_length=20, blank=True)
     title = models.TextField(_("activity"))
     description = models.TextField(_("description"), blank=True)
-    deadline_text = models.CharField(_("deadline as written"), max_length=300, blank=True)
+    deadline_text = models.CharField(
+        _("deadline as written"), max_length=300, blank=True
+    )
     # [["2021-03-01", "2021-04-30"], ...]; empty when not understood.
     deadline_ranges = models.JSONField(_("deadline as understood"), default=list)
     deadline_start = models.DateField(_("earliest date"), null=True, blank=True)

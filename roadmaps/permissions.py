@@ -12,8 +12,10 @@ def has_full_view(user, roadmap: Roadmap) -> bool:
     return (
         scope.everything
         or roadmap.region_id in scope.region_ids
-        or (roadmap.municipality_id is not None
-            and roadmap.municipality_id in scope.municipality_ids)
+        or (
+            roadmap.municipality_id is not None
+            and roadmap.municipality_id in scope.municipality_ids
+        )
         or roadmap.owner_id in scope.school_ids
     )
 

@@ -38,7 +38,9 @@ def roadmap_q(scope: Scope, prefix: str = "") -> Q | None:
     if scope.upper_region_ids:
         add(
             approved
-            & Q(**{f"{p}level": "regional", f"{p}region_id__in": scope.upper_region_ids})
+            & Q(
+                **{f"{p}level": "regional", f"{p}region_id__in": scope.upper_region_ids}
+            )
         )
     return q
 

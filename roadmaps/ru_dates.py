@@ -79,7 +79,9 @@ def month_number(word: str) -> int | None:
 
 _QUOTES = "«»\"'“”„"
 
-_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{4}|\d{2})(?!\d)")
+_NUMERIC_DATE = re.compile(
+    r"(?<!\d)(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{4}|\d{2})(?!\d)"
+)
 _WORD_DATE = re.compile(
     r"(?<!\d)(\d{1,2})\s+(" + MONTH_WORD + r")\s+((?:\d\s?){4}|\d{2})(?!\d)",
     re.IGNORECASE,

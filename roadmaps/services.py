@@ -6,7 +6,9 @@ from .models import Order, Roadmap, RoadmapEdition
 
 
 @transaction.atomic
-def edition_register_approved(*, edition: RoadmapEdition, order: Order) -> RoadmapEdition:
+def edition_register_approved(
+    *, edition: RoadmapEdition, order: Order
+) -> RoadmapEdition:
     """Record that a signed paper order approved this edition (historic documents).
 
     The edition it replaces, if any, becomes superseded; the roadmap's current
@@ -22,9 +24,14 @@ def edition_register_approved(*, edition: RoadmapEdition, order: Order) -> Roadm
     edition.status = RoadmapEdition.Status.APPROVED
     edition.approving_order = order
     edition.approved_at = order.date
-    edition.save(update_fields=["status", "approving_order", "approved_at", "updated_at"])
+    edition.save(
+        update_fields=["status", "approving_order", "approved_at", "updated_at"]
+    )
     roadmap.current_edition = edition
-    if roadmap.latest_edition_id is None or roadmap.latest_edition.number <= edition.number:
+    if (
+        roadmap.latest_edition_id is None
+        or roadmap.latest_edition.number <= edition.number
+    ):
         roadmap.latest_edition = edition
     roadmap.save(update_fields=["current_edition", "latest_edition"])
     return edition

@@ -12,8 +12,9 @@ class RoadmapTable(tables.Table):
     owner = tables.Column(verbose_name=_("Body"), linkify=True, order_by="owner__name")
     level = tables.Column(verbose_name=_("Level"))
     territory = tables.Column(
-        verbose_name=_("Territory"), empty_values=(), order_by=("region__name",
-                                                                 "municipality__name")
+        verbose_name=_("Territory"),
+        empty_values=(),
+        order_by=("region__name", "municipality__name"),
     )
     year = tables.Column(
         verbose_name=_("Year"), accessor="period_start__year", order_by="period_start"

@@ -51,7 +51,9 @@ class HomeView(TemplateView):
             .values_list("level")
             .annotate(n=Count("pk"))
         )
-        levels = [(value, label, by_level.get(value, 0)) for value, label in Level.choices]
+        levels = [
+            (value, label, by_level.get(value, 0)) for value, label in Level.choices
+        ]
         return super().get_context_data(
             memberships=memberships,
             assignments=assignments,

@@ -27,3 +27,27 @@ class RegionTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class RussianFirstLocaleMiddleware:
+    """Russian unless the user chose otherwise with the language switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language; staff with
+    English browsers must still get the Russian portal by default.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

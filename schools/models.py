@@ -231,18 +231,22 @@ class Organisation(models.Model):
             and self.municipality.region_id != self.region_id
         ):
             raise ValidationError(
-                {"municipality": _("The municipality lies in another region.")},
-                code="territory",
+                {
+                    "municipality": ValidationError(
+                        _("The municipality lies in another region."), code="territory"
+                    )
+                }
             )
-        if self.kind_id and self.kind.level in (
-            OrganisationKind.Level.MUNICIPAL,
-            OrganisationKind.Level.SCHOOL,
-        ):
-            if not self.municipality_id:
-                raise ValidationError(
-                    {"municipality": _("A body of this kind needs a municipality.")},
-                    code="territory",
-                )
+        below_region = (OrganisationKind.Level.MUNICIPAL, OrganisationKind.Level.SCHOOL)
+        lacks_municipality = not self.municipality_id
+        if self.kind_id and self.kind.level in below_region and lacks_municipality:
+            raise ValidationError(
+                {
+                    "municipality": ValidationError(
+                        _("A body of this kind needs a municipality."), code="territory"
+                    )
+                }
+            )
 
 
 class Project(models.Model):
@@ -314,8 +318,9 @@ class ProjectParticipation(models.Model):
 
 class Role(models.TextChoices):
     REGIONAL_STAFF = "regional_staff", _("regional department staff")
-    REGIONAL_COORDINATOR = "regional_coordinator", _(
-        "regional coordinator / regional operator"
+    REGIONAL_COORDINATOR = (
+        "regional_coordinator",
+        _("regional coordinator / regional operator"),
     )
     MUNICIPAL_COORDINATOR = "municipal_coordinator", _("municipal coordinator")
     CURATOR = "curator", _("curator")
@@ -400,10 +405,18 @@ class Membership(models.Model):
     def clean(self):
         super().clean()
         levels = ROLE_ORGANISATION_LEVELS.get(self.role)
-        if levels and self.organisation_id and self.organisation.kind.level not in levels:
+        if (
+            levels
+            and self.organisation_id
+            and self.organisation.kind.level not in levels
+        ):
             raise ValidationError(
-                {"organisation": _("This role cannot be held in a body of this kind.")},
-                code="role_level",
+                {
+                    "organisation": ValidationError(
+                        _("This role cannot be held in a body of this kind."),
+                        code="role_level",
+                    )
+                }
             )
 
 

@@ -6,5 +6,7 @@ app_name = "schools"
 
 urlpatterns = [
     path("", views.OrganisationListView.as_view(), name="organisation-list"),
-    path("<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
+    path(
+        "<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation-detail"
+    ),
 ]

@@ -43,7 +43,9 @@ class OrganisationDetailView(TemplateView):
             .select_related("project", "latest_edition", "current_edition")
             .order_by("-period_start")
         )
-        orders = Order.objects.visible_to(user).filter(issuer=org).order_by("-date")[:50]
+        orders = (
+            Order.objects.visible_to(user).filter(issuer=org).order_by("-date")[:50]
+        )
         context = {
             "org": org,
             "roadmaps": roadmaps,

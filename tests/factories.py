@@ -76,7 +76,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = factory.LazyFunction(lambda: kind(OrganisationKind.MUNICIPAL_AUTHORITY))
     name = factory.Sequence(lambda n: f"Отдел образования {n}")
     municipality = factory.SubFactory(MunicipalityFactory)
-    region = factory.LazyAttribute(lambda o: o.municipality.region if o.municipality else None)
+    region = factory.LazyAttribute(
+        lambda o: o.municipality.region if o.municipality else None
+    )
 
 
 class RegionalBodyFactory(OrganisationFactory):
@@ -203,8 +205,9 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     responsible_text = "МОУО, ОО"
 
 
-def roadmap_with_edition(*, owner, status=RoadmapEdition.Status.DRAFT, activities=0,
-                         order=None, **kwargs):
+def roadmap_with_edition(
+    *, owner, status=RoadmapEdition.Status.DRAFT, activities=0, order=None, **kwargs
+):
     """A roadmap whose latest (and, if approved, current) edition has N rows."""
     roadmap = RoadmapFactory(owner=owner, **kwargs)
     if status in RoadmapEdition.FROZEN and order is None:

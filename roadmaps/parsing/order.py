@@ -223,8 +223,20 @@ class _OrderReader:
         )
         if directive_at is None:
             start = index
-            while index < len(self.text) and not _CLAUSE.match(self.text[index]):
+            while (
+                index < len(self.text)
+                and not _CLAUSE.match(self.text[index])
+                and _name_split(self.raw[index]) is None
+            ):
                 index += 1
+            if index < len(self.text) and not _CLAUSE.match(self.text[index]):
+                # Stopped at the signatory: leave the position block above it.
+                block = index
+                while block > start and not self.text[block - 1]:
+                    block -= 1
+                while block > start and self.text[block - 1]:
+                    block -= 1
+                index = block if block > start else index
             order.preamble = "\n".join(t for t in self.text[start:index] if t)
             self._warn(
                 gettext(

@@ -326,8 +326,17 @@ class TableReader:
         activity.notes.append(note)
 
     def _finish(self) -> None:
+        if not any(s.activities for s in self.sections):
+            self.warnings.append(
+                gettext("The table has a header row but no activities.")
+            )
         seen: dict[str, int] = {}
         for section in self.sections:
+            if section.title and not section.activities:
+                message = gettext(
+                    "Line %(line)s: the section «%(title)s» has no activities."
+                ) % {"line": section.line, "title": section.title}
+                self._note(section.line, "empty_section", message, warn=True)
             for activity in section.activities:
                 self._finish_activity(activity)
                 number = activity.number

@@ -116,8 +116,14 @@ def test_load_demo_links_cited_orders(demo):
 def test_load_demo_links_executors_to_bodies(demo):
     kuz = plan_of("001_kuzovatovo_2022.txt").current_edition
     activity = kuz.activities.get(number="2.4.")
-    linked = {e.organisation.short_name for e in activity.executors.all() if e.organisation}
-    assert {"МОУ СШ п.ст. Налейка", "МОУ ОШ с. Волынщина", "МОУ СШ с. Студенец"} <= linked
+    linked = {
+        e.organisation.short_name for e in activity.executors.all() if e.organisation
+    }
+    assert {
+        "МОУ СШ п.ст. Налейка",
+        "МОУ ОШ с. Волынщина",
+        "МОУ СШ с. Студенец",
+    } <= linked
     assert "curator" in {e.role for e in activity.executors.all()}
 
 

@@ -39,7 +39,9 @@ def saved_rows() -> tuple[int, ...]:
 
 
 @pytest.mark.parametrize(("seed", "counts"), COUNTS.items())
-def test_import_dry_run_prints_json_and_saves_nothing(reference_data, seeds_dir, seed, counts):
+def test_import_dry_run_prints_json_and_saves_nothing(
+    reference_data, seeds_dir, seed, counts
+):
     before = saved_rows()
     data = json.loads(run(seeds_dir / seed, "--dry-run", "--format", "json"))
     assert saved_rows() == before
@@ -49,8 +51,13 @@ def test_import_dry_run_prints_json_and_saves_nothing(reference_data, seeds_dir,
     assert (len(activities), len(sections)) == counts
     for activity in activities:
         assert set(activity) >= {
-            "number", "title", "description", "deadline_text", "deadline_ranges",
-            "responsible", "indicator",
+            "number",
+            "title",
+            "description",
+            "deadline_text",
+            "deadline_ranges",
+            "responsible",
+            "indicator",
         }
     assert "roadmap_id" not in data
 
@@ -59,7 +66,10 @@ def test_import_dry_run_json_carries_understood_deadlines(reference_data, seeds_
     data = json.loads(
         run(seeds_dir / "000_kolpna_2021.txt", "--dry-run", "--format", "json")
     )
-    first, third = data["sections"][0]["activities"][0], data["sections"][0]["activities"][2]
+    first, third = (
+        data["sections"][0]["activities"][0],
+        data["sections"][0]["activities"][2],
+    )
     assert first["deadline_text"] == "январь 2021 года"
     assert first["deadline_ranges"] == [["2021-01-01", "2021-01-31"]]
     assert third["deadline_text"] == "март-апрель"
@@ -91,7 +101,9 @@ def test_import_saves_draft_with_order_in_known_territory(reference_data, seeds_
 def test_import_with_body_option_uses_that_body(reference_data, seeds_dir):
     body = OrganisationFactory(name="Управление образования")
     data = json.loads(
-        run(seeds_dir / "001_kuzovatovo_2022.txt", "--body", body.pk, "--format", "json")
+        run(
+            seeds_dir / "001_kuzovatovo_2022.txt", "--body", body.pk, "--format", "json"
+        )
     )
     roadmap = Roadmap.objects.get(pk=data["roadmap_id"])
     assert roadmap.owner == body
@@ -99,11 +111,17 @@ def test_import_with_body_option_uses_that_body(reference_data, seeds_dir):
     assert edition.sections.count() == 3
     assert edition.activities.count() == 20
     assert [c["key"] for c in edition.columns] == [
-        "number", "title", "deadline", "responsible", "indicator",
+        "number",
+        "title",
+        "deadline",
+        "responsible",
+        "indicator",
     ]
 
 
-def test_import_creates_unknown_body_and_warns_about_territory(reference_data, seeds_dir):
+def test_import_creates_unknown_body_and_warns_about_territory(
+    reference_data, seeds_dir
+):
     data = json.loads(run(seeds_dir / "000_kolpna_2021.txt", "--format", "json"))
     owner = Roadmap.objects.get(pk=data["roadmap_id"]).owner
     assert "КОЛПНЯНСКОГО РАЙОНА" in owner.name

@@ -1,5 +1,4 @@
 # Russian text is the subject matter here, so Cyrillic letters are intended.
-# ruff: noqa: RUF001
 from decimal import Decimal
 
 import pytest
