@@ -297,8 +297,8 @@ class DemoUser:
 
 
 USERS = [
-    DemoUser("admin", Role.ADMINISTRATOR, None, "Администратор", "Портала"),
-    DemoUser("observer", Role.FEDERAL_OBSERVER, None, "Наблюдатель", "Федеральный"),
+    DemoUser("admin", Role.ADMINISTRATOR, None, "Орлов", "Сергей Викторович"),
+    DemoUser("observer", Role.FEDERAL_OBSERVER, None, "Соколова", "Дарья Андреевна"),
     DemoUser(
         "smolensk.dept",
         Role.REGIONAL_STAFF,
@@ -311,8 +311,8 @@ USERS = [
         "smolensk.operator",
         Role.REGIONAL_COORDINATOR,
         "soiro",
-        "Региональный",
-        "Координатор",
+        "Алексеева",
+        "Ольга Игоревна",
         "Региональный координатор проекта 500+",
     ),
     DemoUser(
@@ -348,11 +348,9 @@ USERS = [
         "Директор МБУ «Центр мониторинга образования»",
     ),
     DemoUser("curator", Role.CURATOR, None, "Жбанникова", "О. А.", "Куратор школ"),
+    DemoUser("naleyka", Role.SCHOOL, "naleyka", "Сафронова", "Т. В.", "Директор школы"),
     DemoUser(
-        "naleyka", Role.SCHOOL, "naleyka", "Директор", "Налейка", "Директор школы"
-    ),
-    DemoUser(
-        "studenets", Role.SCHOOL, "studenets", "Директор", "Студенец", "Директор школы"
+        "studenets", Role.SCHOOL, "studenets", "Кудрявцев", "А. Н.", "Директор школы"
     ),
 ]
 
