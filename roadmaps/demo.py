@@ -364,6 +364,8 @@ class DemoReport:
     skipped: list[str]
     users: list[DemoUser]
     password: str
+    # username -> the body (or schools) the user's role is scoped to
+    bodies: dict[str, str]
 
 
 def _bodies() -> dict[str, Organisation]:
@@ -513,4 +515,8 @@ def load_demo() -> DemoReport:
         else:
             imported.append((seed.file, *done))
     _users(orgs, projects)
-    return DemoReport(imported, skipped, USERS, DEMO_PASSWORD)
+    bodies = {u.username: orgs[u.body].display_name for u in USERS if u.body}
+    for username, school, _year in CURATED:
+        schools = [bodies.get(username), orgs[school].display_name]
+        bodies[username] = ", ".join(s for s in schools if s)
+    return DemoReport(imported, skipped, USERS, DEMO_PASSWORD, bodies)

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from roadmaps.models import RoadmapEdition
 from tests.factories import (
@@ -13,18 +12,10 @@ from tests.factories import (
     OrganisationFactory,
     RoadmapFactory,
 )
+from tests.helpers import violates
 
 pytestmark = pytest.mark.django_db
 Status = RoadmapEdition.Status
-
-
-def violates(factory, **kwargs) -> bool:
-    try:
-        with transaction.atomic():
-            factory(**kwargs)
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_order_number_is_unique_per_issuer_and_year():

@@ -1,11 +1,11 @@
 # Russian text is the subject matter here, so Cyrillic letters are intended.
-import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from roadmaps.deadlines import Deadline, interpret_deadline
+from tests.helpers import seed_column_cells
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"
 
@@ -341,21 +341,7 @@ def test_interpret_deadline_reads_every_seed_phrase(seed, text, year, expected):
 
 
 def _seed_deadline_cells(path: Path) -> list[str]:
-    """Distinct cells of the column whose header starts with «Срок»."""
-    column = None
-    cells: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if "\t" not in line:
-            continue
-        row = [re.sub(r"</?p>", "", cell).strip() for cell in line.split("\t")]
-        headers = [i for i, cell in enumerate(row) if cell.startswith("Срок")]
-        if headers:
-            column = headers[0]
-            continue
-        cell = row[column] if column is not None and len(row) > column else ""
-        if cell and cell not in cells:
-            cells.append(cell)
-    return cells
+    return seed_column_cells(path, "Срок")
 
 
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.stem)

@@ -1,5 +1,4 @@
 # Russian text is the subject matter here, so Cyrillic letters are intended.
-import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from roadmaps.executors import (
     match_executors,
     normalise_name,
 )
+from tests.helpers import seed_column_cells
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"
 
@@ -239,21 +239,7 @@ def test_match_executors_reads_seed_002_with_candidates():
 
 
 def _seed_executor_cells(path: Path) -> list[str]:
-    """Distinct cells of the column whose header starts with «Ответственн»."""
-    column = None
-    cells: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if "\t" not in line:
-            continue
-        row = [re.sub(r"</?p>", "", cell).strip() for cell in line.split("\t")]
-        headers = [i for i, c in enumerate(row) if c.startswith("Ответственн")]
-        if headers:
-            column = headers[0]
-            continue
-        cell = row[column] if column is not None and len(row) > column else ""
-        if cell and cell not in cells:
-            cells.append(cell)
-    return cells
+    return seed_column_cells(path, "Ответственн")
 
 
 @pytest.mark.parametrize("seed", ["000", "002"])

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from schools.models import Membership, Organisation, Role
 from tests.factories import (
@@ -13,17 +12,9 @@ from tests.factories import (
     SchoolFactory,
     UserFactory,
 )
+from tests.helpers import violates
 
 pytestmark = pytest.mark.django_db
-
-
-def violates(factory, **kwargs) -> bool:
-    try:
-        with transaction.atomic():
-            factory(**kwargs)
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_scoped_role_needs_an_organisation():

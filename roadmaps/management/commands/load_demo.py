@@ -32,4 +32,7 @@ class Command(BaseCommand):
             )
         )
         for u in report.users:
-            self.stdout.write(f"  {u.username:<20} {Role(u.role).label}")
+            where = report.bodies.get(u.username, "")
+            self.stdout.write(
+                f"  {u.username:<18} {Role(u.role).label}  {where}".rstrip()
+            )
