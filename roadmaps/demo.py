@@ -32,7 +32,10 @@ from .models import Order, RoadmapEdition
 from .services import edition_register_approved
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
-REFERENCE_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "reference.json"
+REFERENCE_FIXTURES = [
+    Path(settings.BASE_DIR) / "fixtures" / "reference.json",
+    Path(settings.BASE_DIR) / "fixtures" / "templates.json",
+]
 DEMO_PASSWORD = "demo-500plus"  # noqa: S105 - printed for demo users by design
 
 REGIONS = [
@@ -499,7 +502,7 @@ def _users(orgs, projects) -> None:
 @transaction.atomic
 def load_demo() -> DemoReport:
     """Load reference data, territories, bodies, the five seeds and demo users."""
-    call_command("loaddata", str(REFERENCE_FIXTURE), verbosity=0)
+    call_command("loaddata", *map(str, REFERENCE_FIXTURES), verbosity=0)
     orgs = _bodies()
     projects = _projects(orgs)
     for school, year in PARTICIPATION:

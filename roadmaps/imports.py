@@ -13,19 +13,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from schools.models import Municipality, Organisation, OrganisationKind, Project, Region
 
 from .deadlines import interpret_deadline
-from .executors import Candidate, ExecutorRole, match_executors, normalise_name
-from .indicators import parse_target
+from .derive import PlanContext, apply_derived, org_names, save_executors
+from .executors import normalise_name
 from .models import (
     Activity,
-    ActivityExecutor,
     Level,
+    Numbering,
     Order,
     OrderClause,
     OrderReference,
@@ -232,10 +232,6 @@ def organisation_find(text: str) -> Organisation | None:
     return None
 
 
-def org_names(org: Organisation) -> tuple[str, ...]:
-    return tuple(n for n in (org.name, org.short_name, *(org.aliases or [])) if n)
-
-
 @dataclass
 class ResolvedOwner:
     organisation: Organisation
@@ -295,71 +291,6 @@ LEVEL_OF_KIND_LEVEL = {
     OrganisationKind.Level.MUNICIPAL: Level.MUNICIPAL,
     OrganisationKind.Level.SCHOOL: Level.SCHOOL,
 }
-
-EXECUTOR_ROLE_OF_KIND = {
-    OrganisationKind.REGIONAL_AUTHORITY: ExecutorRole.DEPARTMENT,
-    OrganisationKind.REGIONAL_OPERATOR: ExecutorRole.REGIONAL_OPERATOR,
-    OrganisationKind.MUNICIPAL_AUTHORITY: ExecutorRole.MUNICIPAL_AUTHORITY,
-    OrganisationKind.METHODOLOGICAL_CENTRE: ExecutorRole.METHODOLOGICAL_CENTRE,
-    OrganisationKind.SCHOOL: ExecutorRole.SCHOOL,
-}
-
-
-def territory_bodies(owner: Organisation) -> list[Organisation]:
-    """Bodies an owner's plan may name: federal ones, its region's regional
-    bodies, and (below the region) the bodies of its own municipality."""
-    q = Q(region__isnull=True)
-    if owner.region_id:
-        if owner.municipality_id:
-            q |= Q(region_id=owner.region_id, municipality__isnull=True)
-            q |= Q(municipality_id=owner.municipality_id)
-        else:
-            q |= Q(region_id=owner.region_id)
-    return list(Organisation.objects.select_related("kind").filter(q).order_by("pk"))
-
-
-def executor_candidates(bodies: list[Organisation]) -> list[Candidate]:
-    """Matching candidates for an executors cell."""
-    return [
-        Candidate(
-            key=org.pk,
-            names=org_names(org),
-            role=EXECUTOR_ROLE_OF_KIND.get(org.kind.code),
-        )
-        for org in bodies
-    ]
-
-
-# A role named without a body («МОУО», «Департамент») stands for the body of
-# that kind in the plan's own territory.
-KIND_OF_EXECUTOR_ROLE = {role: kind for kind, role in EXECUTOR_ROLE_OF_KIND.items()}
-
-
-def role_bodies(owner: Organisation, bodies: list[Organisation]) -> dict[str, int]:
-    """Executor role -> the one body of the owner's territory that plays it."""
-    found: dict[str, int] = {}
-    for role, kind in KIND_OF_EXECUTOR_ROLE.items():
-        if role == ExecutorRole.SCHOOL:
-            continue
-        regional = kind in (
-            OrganisationKind.REGIONAL_AUTHORITY,
-            OrganisationKind.REGIONAL_OPERATOR,
-        )
-        matching = [
-            b
-            for b in bodies
-            if b.kind.code == kind
-            and b.region_id == owner.region_id
-            and (
-                b.municipality_id is None
-                if regional
-                else owner.municipality_id is not None
-                and b.municipality_id == owner.municipality_id
-            )
-        ]
-        if len(matching) == 1:
-            found[str(role)] = matching[0].pk
-    return found
 
 
 def search_text_for(roadmap: Roadmap) -> str:
@@ -453,16 +384,22 @@ def order_create_from_document(
     return order
 
 
+def detect_numbering(document: ParsedDocument) -> str:
+    """The numbering style the document uses, so that edits keep it."""
+    if not any(c.key == "number" for c in document.columns):
+        return Numbering.NONE
+    numbers = [a.number for a in document.activities() if a.number]
+    if any(re.fullmatch(r"\d+\.\d+\.?", n) for n in numbers):
+        return Numbering.SECTIONS
+    if numbers and all(re.fullmatch(r"\d+", n) for n in numbers):
+        return Numbering.FLAT_PLAIN
+    return Numbering.FLAT
+
+
 def _activity_rows(
-    *,
-    edition: RoadmapEdition,
-    document: ParsedDocument,
-    period: tuple[date, date],
-    candidates: list[Candidate],
-    by_role: dict[str, int],
+    *, edition: RoadmapEdition, document: ParsedDocument, ctx: PlanContext, by=None
 ) -> None:
     activities: list[Activity] = []
-    matches: list[list] = []
     position = 0
     for s_position, parsed_section in enumerate(document.sections, start=1):
         section = None
@@ -475,55 +412,21 @@ def _activity_rows(
             )
         for parsed in parsed_section.activities:
             position += 1
-            deadline = interpret_deadline(
-                parsed.deadline_text, year=period[0].year, period=period
+            activity = Activity(
+                edition=edition,
+                section=section,
+                position=position,
+                number=parsed.number or "",
+                title=parsed.title,
+                description=parsed.description,
+                deadline_text=parsed.deadline_text,
+                responsible_text=parsed.responsible,
+                indicator_text=parsed.indicator,
             )
-            target = parse_target(parsed.indicator) if parsed.indicator else None
-            activities.append(
-                Activity(
-                    edition=edition,
-                    section=section,
-                    position=position,
-                    number=parsed.number or "",
-                    title=parsed.title,
-                    description=parsed.description,
-                    deadline_text=parsed.deadline_text,
-                    deadline_ranges=deadline.as_json(),
-                    deadline_start=deadline.start,
-                    deadline_end=deadline.end,
-                    responsible_text=parsed.responsible,
-                    indicator_text=parsed.indicator,
-                    target_value=target.value if target else None,
-                    target_unit=target.unit if target else "",
-                    target_comparator=str(target.comparator) if target else "",
-                )
-            )
-            matches.append(match_executors(parsed.responsible, candidates))
-    Activity.objects.bulk_create(activities)
-    if any(a.pk is None for a in activities):
-        # Backends without RETURNING: read the keys back by position.
-        by_position = dict(
-            Activity.objects.filter(edition=edition).values_list("position", "pk")
-        )
-        for a in activities:
-            a.pk = by_position[a.position]
-    executors = [
-        ActivityExecutor(
-            activity=activity,
-            organisation_id=m.key
-            if m.key is not None
-            else by_role.get(str(m.role))
-            if m.role
-            else None,
-            role=str(m.role) if m.role else "",
-            fragment=m.fragment[:500],
-            position=i,
-        )
-        for activity, found in zip(activities, matches, strict=True)
-        for i, m in enumerate(found)
-        if m.key is not None or m.role is not None
-    ]
-    ActivityExecutor.objects.bulk_create(executors)
+            apply_derived(activity, ctx)
+            activities.append(activity)
+    activities = bulk_create_with_history(activities, Activity, default_user=by)
+    save_executors(activities, ctx)
 
 
 @dataclass
@@ -573,14 +476,13 @@ def roadmap_import_document(
         status=RoadmapEdition.Status.DRAFT,
         columns=[{"key": str(c.key), "header": c.header} for c in document.columns],
         appendix_text=appendix.text if appendix else "",
+        numbering=detect_numbering(document),
     )
-    bodies = territory_bodies(owner)
     _activity_rows(
         edition=edition,
         document=document,
-        period=period,
-        candidates=executor_candidates(bodies),
-        by_role=role_bodies(owner, bodies),
+        ctx=PlanContext.for_owner(owner, period),
+        by=by,
     )
     roadmap.latest_edition = edition
     roadmap.search_text = search_text_for(roadmap)

@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from schools.models import Organisation, Project
+from schools.models import CodeManager, Organisation, Project
 
 from .querysets import ActivityQuerySet, OrderQuerySet, RoadmapQuerySet
 
@@ -17,6 +18,13 @@ class Level(models.TextChoices):
     REGIONAL = "regional", _("regional")
     MUNICIPAL = "municipal", _("municipal")
     SCHOOL = "school", _("school")
+
+
+class Numbering(models.TextChoices):
+    FLAT = "flat", _("1., 2., 3. …")
+    FLAT_PLAIN = "flat_plain", _("1, 2, 3 … (no dot)")
+    SECTIONS = "sections", _("1.1., 1.2. … within numbered sections")
+    NONE = "none", _("no numbering (no № column)")
 
 
 class Order(models.Model):
@@ -240,6 +248,7 @@ class Roadmap(models.Model):
     )
 
     objects = RoadmapQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "latest_edition"])
 
     class Meta:
         ordering = ["-period_start", "title"]
@@ -315,13 +324,20 @@ class RoadmapEdition(models.Model):
         blank=True,
         help_text=_("«Приложение к приказу …» as printed above the plan."),
     )
+    numbering = models.CharField(
+        _("numbering"), max_length=12, choices=Numbering.choices, default=Numbering.FLAT
+    )
     content_loaded = models.BooleanField(
         _("content loaded"),
         default=True,
         help_text=_("False for an edition known only from a later amendment."),
     )
+    # Optimistic locking: every save of the settings bumps it.
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["roadmap", "number"]
@@ -368,6 +384,10 @@ class RoadmapEdition(models.Model):
     def is_frozen(self) -> bool:
         return self.status in self.FROZEN
 
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
     def column_keys(self) -> list[str]:
         return [c["key"] for c in self.columns]
 
@@ -385,6 +405,9 @@ class Section(models.Model):
     position = models.PositiveIntegerField(_("position"))
     number = models.CharField(_("number"), max_length=20, blank=True)
     title = models.TextField(_("title"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["edition", "position"]
@@ -470,10 +493,12 @@ class Activity(models.Model):
         related_name="carried_out_by",
         verbose_name=_("upper-level activity"),
     )
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ActivityQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["edition", "position"]
@@ -504,6 +529,12 @@ class Activity(models.Model):
     @property
     def deadline_recognised(self) -> bool:
         return bool(self.deadline_ranges)
+
+    def deadline_outside(self, start, end) -> bool:
+        """True when the understood deadline leaves the period start..end."""
+        if self.deadline_start is None:
+            return False
+        return self.deadline_start < start or self.deadline_end > end
 
 
 class ActivityExecutor(models.Model):
@@ -544,3 +575,68 @@ class ActivityExecutor(models.Model):
         if self.organisation_id:
             return str(self.organisation)
         return self.get_role_display()
+
+
+class RoadmapTemplate(models.Model):
+    """A ready-made plan to start from (fixtures/templates.json)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    description = models.TextField(_("description"), blank=True)
+    # {"columns": [...], "numbering": "...", "sections": [{"title": str|None,
+    #  "activities": [{"title", "description", "deadline_text", "responsible",
+    #  "indicator"}]}]}
+    content = models.JSONField(_("content"), default=dict)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = CodeManager()
+
+    class Meta:
+        ordering = ["level", "name"]
+        verbose_name = _("roadmap template")
+        verbose_name_plural = _("roadmap templates")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Comment(models.Model):
+    """A remark on a plan or one of its activities (curators comment here)."""
+
+    edition = models.ForeignKey(
+        RoadmapEdition,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("edition"),
+    )
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("activity"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="comment_not_empty")
+        ]
+
+    def __str__(self):
+        return self.text[:60]

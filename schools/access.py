@@ -48,6 +48,22 @@ class Scope:
     upper_region_ids: frozenset[int] = field(default_factory=frozenset)
     upper_municipality_ids: frozenset[int] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
+    # (role, organisation id, region id, municipality id) of every membership.
+    memberships: tuple[tuple[str, int | None, int | None, int | None], ...] = ()
+
+    def holds(self, role: str, *, organisation=None, region=None, municipality=None):
+        """True if a membership of `role` matches every given id."""
+        for m_role, org, reg, mun in self.memberships:
+            if m_role != role:
+                continue
+            if organisation is not None and org != organisation:
+                continue
+            if region is not None and reg != region:
+                continue
+            if municipality is not None and mun != municipality:
+                continue
+            return True
+        return False
 
     @property
     def is_empty(self) -> bool:
@@ -78,12 +94,21 @@ def scope_for(user) -> Scope:
     upper_regions: set[int] = set()
     upper_municipalities: set[int] = set()
     roles: set[str] = set()
+    held = []
 
     memberships = Membership.objects.filter(user=user).select_related("organisation")
     for m in memberships:
         roles.add(m.role)
-        kind = VIEW_RIGHTS.get(m.role)
         org = m.organisation
+        held.append(
+            (
+                m.role,
+                m.organisation_id,
+                org.region_id if org else None,
+                org.municipality_id if org else None,
+            )
+        )
+        kind = VIEW_RIGHTS.get(m.role)
         if kind == "all":
             everything = True
         elif kind == "reference":
@@ -120,6 +145,7 @@ def scope_for(user) -> Scope:
         upper_region_ids=frozenset(upper_regions - regions),
         upper_municipality_ids=frozenset(upper_municipalities - municipalities),
         roles=frozenset(roles),
+        memberships=tuple(held),
     )
     user._portal_scope = scope
     return scope
@@ -160,10 +186,19 @@ def organisation_q(scope: Scope, prefix: str = "") -> Q:
     return q
 
 
-def require(allowed: bool) -> None:
-    """Raise PermissionDenied unless allowed."""
+class Refused(PermissionDenied):
+    """A refused action, with a code the caller and the tests can read."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(message or code)
+        self.code = code
+        self.message = message
+
+
+def require(allowed: bool, code: str = "forbidden") -> None:
+    """Raise Refused(code) unless allowed."""
     if not allowed:
-        raise PermissionDenied
+        raise Refused(code)
 
 
 # --- object-level rights -------------------------------------------------
@@ -191,6 +226,6 @@ def can(user, action: str, obj) -> bool:
     return bool(check(user, obj))
 
 
-def ensure_can(user, action: str, obj) -> None:
-    """Raise PermissionDenied unless the user may do `action` to `obj`."""
-    require(can(user, action, obj))
+def ensure_can(user, action: str, obj, code: str = "forbidden") -> None:
+    """Raise Refused(code) unless the user may do `action` to `obj`."""
+    require(can(user, action, obj), code)
