@@ -112,7 +112,7 @@ def test_school_roadmap_from_municipal_plan_takes_school_and_curator_rows(demo):
         for a in roadmap.latest_edition.activities.order_by("position")
     ]
     # Rows naming this school, schools in general or curators.
-    assert "1.6." in numbers and "2.4." in numbers and "1.7." in numbers
+    assert {"1.6.", "1.7.", "2.4."} <= set(numbers)
     assert "1.1." not in numbers
     assert roadmap.latest_edition.activities.first().number == "1.1."
 
