@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from roadmaps.views import HomeView
+from roadmaps.views.browse import HomeView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

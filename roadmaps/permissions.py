@@ -48,6 +48,15 @@ def is_plan_editor(user, roadmap: Roadmap) -> bool:
     return scope.holds(Role.SCHOOL, organisation=roadmap.owner_id)
 
 
+def may_open_editor(user, roadmap: Roadmap) -> bool:
+    """Plan editors, and regional coordinators for the regional plan-graph."""
+    if is_plan_editor(user, roadmap):
+        return True
+    return roadmap.level == Level.REGIONAL and scope_for(user).holds(
+        Role.REGIONAL_COORDINATOR, region=roadmap.region_id
+    )
+
+
 @rule(Roadmap, "view")
 def roadmap_view(user, roadmap: Roadmap) -> bool:
     return Roadmap.objects.visible_to(user).filter(pk=roadmap.pk).exists()

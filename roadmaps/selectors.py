@@ -4,8 +4,11 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from schools.access import scope_for
+from schools.models import Organisation, Role
+
 from .models import Activity, ActivityExecutor, Order, Roadmap, RoadmapEdition
-from .permissions import has_full_view
+from .permissions import CREATE_KINDS, has_full_view
 
 
 def roadmap_list_visible(*, user):
@@ -123,3 +126,25 @@ def order_editions_visible(*, user, order: Order) -> list[RoadmapEdition]:
     return list(
         order.approved_editions.filter(roadmap__in=visible).select_related("roadmap")
     )
+
+
+def owners_creatable_by(*, user):
+    """Bodies the user may open a plan for."""
+    scope = scope_for(user)
+    bodies = Organisation.objects.none()
+    for role, org_id, region_id, municipality_id in scope.memberships:
+        kinds = CREATE_KINDS.get(role)
+        if not kinds:
+            continue
+        if role == Role.REGIONAL_STAFF:
+            part = Organisation.objects.filter(
+                region_id=region_id, municipality__isnull=True, kind__code__in=kinds
+            )
+        elif role == Role.MUNICIPAL_COORDINATOR:
+            part = Organisation.objects.filter(
+                municipality_id=municipality_id, kind__code__in=kinds
+            )
+        else:
+            part = Organisation.objects.filter(pk=org_id)
+        bodies = bodies | part
+    return bodies.select_related("kind", "municipality").order_by("name").distinct()

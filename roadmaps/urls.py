@@ -1,16 +1,41 @@
 from django.urls import path
 
-from . import views
+from .views import browse, edit, history
 
 app_name = "roadmaps"
 
+activity = "<int:pk>/edit/activities/<int:activity_id>/"
+section = "<int:pk>/edit/sections/<int:section_id>/"
+
 urlpatterns = [
-    path("", views.RoadmapListView.as_view(), name="roadmap-list"),
-    path("<int:pk>/", views.RoadmapDetailView.as_view(), name="roadmap-detail"),
+    path("", browse.RoadmapListView.as_view(), name="roadmap-list"),
+    path("new/", edit.roadmap_new, name="roadmap-new"),
+    path("<int:pk>/", browse.RoadmapDetailView.as_view(), name="roadmap-detail"),
     path(
         "<int:pk>/editions/<int:number>/",
-        views.EditionDetailView.as_view(),
+        browse.EditionDetailView.as_view(),
         name="edition-detail",
     ),
-    path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
+    path("<int:pk>/edit/", edit.editor, name="roadmap-edit"),
+    path("<int:pk>/edit/settings/", edit.settings_update, name="roadmap-settings"),
+    path("<int:pk>/edit/preview/", edit.preview, name="roadmap-preview"),
+    path("<int:pk>/edit/bulk/", edit.bulk, name="activity-bulk"),
+    path("<int:pk>/edit/activities/add/", edit.activity_add, name="activity-add"),
+    path(activity, edit.activity_edit, name="activity-edit"),
+    path(activity + "row/", edit.activity_row, name="activity-row"),
+    path(activity + "delete/", edit.activity_delete, name="activity-delete"),
+    path(activity + "duplicate/", edit.activity_duplicate, name="activity-duplicate"),
+    path(activity + "move/", edit.activity_move, name="activity-move"),
+    path("<int:pk>/edit/sections/add/", edit.section_add, name="section-add"),
+    path(section, edit.section_edit, name="section-edit"),
+    path(section + "delete/", edit.section_delete, name="section-delete"),
+    path(section + "move/", edit.section_move, name="section-move"),
+    path("<int:pk>/comments/", edit.comment_add, name="comment-add"),
+    path("<int:pk>/history/", history.history, name="roadmap-history"),
+    path(
+        "<int:pk>/history/<int:history_id>/restore/",
+        history.restore,
+        name="activity-restore",
+    ),
+    path("orders/<int:pk>/", browse.OrderDetailView.as_view(), name="order-detail"),
 ]

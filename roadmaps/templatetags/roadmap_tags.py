@@ -55,3 +55,10 @@ def appendix_header(edition) -> str:
         "date": format_date_text(order.date),
         "number": order.number,
     }
+
+
+@register.filter
+def deadline_outside(activity, period) -> bool:
+    """True when the understood deadline leaves the plan's period."""
+    start, end = period
+    return activity.deadline_outside(start, end)

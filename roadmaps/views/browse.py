@@ -6,22 +6,24 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from schools.access import scope_for
+from schools.access import can, scope_for
 from schools.models import CuratorAssignment, Membership
 
-from .filters import RoadmapFilter
-from .models import Level, Roadmap
-from .permissions import has_full_view
-from .selectors import (
+from ..filters import RoadmapFilter
+from ..forms import CommentForm
+from ..models import Level, Roadmap
+from ..permissions import has_full_view, may_open_editor
+from ..selectors import (
     edition_for_display,
     edition_rows,
     editions_visible,
     order_editions_visible,
     order_get_visible,
+    owners_creatable_by,
     roadmap_get_visible,
     roadmap_list_visible,
 )
-from .tables import RoadmapTable
+from ..tables import RoadmapTable
 
 
 class HomeView(TemplateView):
@@ -60,6 +62,7 @@ class HomeView(TemplateView):
             own_plans=own_plans,
             levels=levels,
             scope=scope_for(user),
+            can_create=owners_creatable_by(user=user).exists(),
             **kwargs,
         )
 
@@ -69,6 +72,11 @@ class RoadmapListView(SingleTableMixin, FilterView):
     filterset_class = RoadmapFilter
     template_name = "roadmaps/roadmap_list.html"
     paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_create=owners_creatable_by(user=self.request.user).exists(), **kwargs
+        )
 
     def get_queryset(self):
         return roadmap_list_visible(user=self.request.user)
@@ -95,7 +103,17 @@ class EditionPageMixin:
         if chosen is None:
             raise Http404
         edition = edition_for_display(edition=chosen)
+        activities = list(edition.activities.all())
         return super().get_context_data(
+            can_edit=may_open_editor(user, roadmap)
+            and roadmap.latest_edition_id is not None,
+            can_comment=can(user, "comment", edition),
+            comments=list(
+                edition.comments.select_related("author", "activity").order_by(
+                    "-created_at"
+                )[:100]
+            ),
+            comment_form=CommentForm(activities=activities),
             roadmap=roadmap,
             editions=editions,
             edition=edition,

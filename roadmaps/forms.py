@@ -1,0 +1,252 @@
+"""Forms of the plan editor. Rules live in the services; forms carry input."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import Organisation, Project
+
+from .models import Numbering, Roadmap, RoadmapTemplate
+
+
+class ActivityForm(forms.Form):
+    title = forms.CharField(
+        label=_("Activity"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "data-submit-on-enter": "", "class": "cell-input"}
+        ),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "cell-input"}),
+    )
+    deadline_text = forms.CharField(
+        label=_("Deadline"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "cell-input", "autocomplete": "off"}),
+    )
+    responsible_text = forms.CharField(
+        label=_("Responsible"),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "cell-input", "autocomplete": "off"}),
+    )
+    indicator_text = forms.CharField(
+        label=_("Indicator"),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "cell-input", "autocomplete": "off"}),
+    )
+    section = forms.TypedChoiceField(
+        label=_("Section"), required=False, coerce=int, empty_value=None
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, sections=(), prefix_id="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", _("— without a section —"))] + [
+            (s.pk, f"{s.number} {s.title}".strip()) for s in sections
+        ]
+        if prefix_id:
+            self.auto_id = f"{prefix_id}-%s"
+
+    def service_data(self) -> dict:
+        data = {
+            k: self.cleaned_data.get(k, "")
+            for k in (
+                "title",
+                "description",
+                "deadline_text",
+                "responsible_text",
+                "indicator_text",
+            )
+        }
+        # A title is one paragraph: stray line breaks from pasting go.
+        data["title"] = " ".join((data["title"] or "").split())
+        return data
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(
+        label=_("Section title"),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "cell-input"}),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class SettingsForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    period_start = forms.DateField(
+        label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    numbering = forms.ChoiceField(label=_("Numbering"), choices=Numbering.choices)
+    include_description = forms.BooleanField(
+        label=_("«Description» column"), required=False
+    )
+    include_indicator = forms.BooleanField(
+        label=_("«Indicator» column"), required=False
+    )
+    header_number = forms.CharField(label=_("Header of «№»"), required=False)
+    header_title = forms.CharField(label=_("Header of the activity"), required=False)
+    header_description = forms.CharField(
+        label=_("Header of the description"), required=False
+    )
+    header_deadline = forms.CharField(label=_("Header of the deadline"), required=False)
+    header_responsible = forms.CharField(
+        label=_("Header of the executors"), required=False
+    )
+    header_indicator = forms.CharField(
+        label=_("Header of the indicator"), required=False
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def for_edition(cls, edition, data=None):
+        roadmap = edition.roadmap
+        headers = {c["key"]: c["header"] for c in edition.columns}
+        initial = {
+            "title": roadmap.title,
+            "period_start": roadmap.period_start,
+            "period_end": roadmap.period_end,
+            "numbering": edition.numbering,
+            "include_description": "description" in headers,
+            "include_indicator": "indicator" in headers,
+            "version": edition.version,
+            **{f"header_{k}": v for k, v in headers.items()},
+        }
+        return cls(data=data, initial=initial)
+
+    def headers(self) -> dict[str, str]:
+        return {
+            key[len("header_") :]: value
+            for key, value in self.cleaned_data.items()
+            if key.startswith("header_")
+        }
+
+    def optional_columns(self) -> set[str]:
+        chosen = set()
+        if self.cleaned_data.get("include_description"):
+            chosen.add("description")
+        if self.cleaned_data.get("include_indicator"):
+            chosen.add("indicator")
+        return chosen
+
+
+class RoadmapCreateForm(forms.Form):
+    START_CHOICES = [
+        ("empty", _("an empty plan")),
+        ("template", _("a template")),
+        ("upper", _("the plan one level up (its activities addressed to this body)")),
+    ]
+
+    owner = forms.ModelChoiceField(
+        label=_("Body"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.all(), empty_label=None
+    )
+    title = forms.CharField(
+        label=_("Title"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    period_start = forms.DateField(
+        label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    numbering = forms.ChoiceField(
+        label=_("Numbering"), choices=Numbering.choices, initial=Numbering.FLAT
+    )
+    include_description = forms.BooleanField(
+        label=_("«Description» column"), required=False
+    )
+    include_indicator = forms.BooleanField(
+        label=_("«Indicator» column"), required=False, initial=True
+    )
+    start = forms.ChoiceField(
+        label=_("Start from"),
+        choices=START_CHOICES,
+        initial="empty",
+        widget=forms.RadioSelect,
+    )
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=RoadmapTemplate.objects.filter(is_active=True),
+        required=False,
+    )
+    source = forms.ModelChoiceField(
+        label=_("Plan one level up"), queryset=Roadmap.objects.none(), required=False
+    )
+
+    def __init__(self, *args, owners, sources, level=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["source"].queryset = sources
+        if level is not None:
+            self.fields["template"].queryset = RoadmapTemplate.objects.filter(
+                is_active=True, level=level
+            )
+        self.fields["source"].label_from_instance = lambda r: (
+            f"{r.owner.display_name}: {r.title[:120]} ({r.period_start.year})"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start = cleaned.get("start")
+        if start == "template" and not cleaned.get("template"):
+            self.add_error("template", _("Choose a template."))
+        if start == "upper" and not cleaned.get("source"):
+            self.add_error("source", _("Choose the plan to take activities from."))
+        return cleaned
+
+    def optional_columns(self) -> set[str]:
+        chosen = set()
+        if self.cleaned_data.get("include_description"):
+            chosen.add("description")
+        if self.cleaned_data.get("include_indicator"):
+            chosen.add("indicator")
+        return chosen
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("", _("— choose an action —")),
+        ("move", _("move to section")),
+        ("deadline", _("set the deadline")),
+        ("responsible", _("set the executors")),
+        ("delete", _("delete")),
+    ]
+    ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    action = forms.ChoiceField(label=_("With the selected"), choices=ACTIONS)
+    section = forms.TypedChoiceField(
+        label=_("Section"), required=False, coerce=int, empty_value=None
+    )
+    value = forms.CharField(label=_("Value"), required=False, max_length=300)
+
+    def __init__(self, *args, sections=(), activity_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(i, i) for i in activity_ids]
+        self.fields["section"].choices = [("", _("— without a section —"))] + [
+            (s.pk, f"{s.number} {s.title}".strip()) for s in sections
+        ]
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    activity = forms.TypedChoiceField(
+        label=_("Activity"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, activities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", _("— the whole plan —"))] + [
+            (a.pk, f"{a.number} {a.title[:80]}".strip()) for a in activities
+        ]
