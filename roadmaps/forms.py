@@ -80,10 +80,12 @@ class SettingsForm(forms.Form):
         label=_("Title"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     period_start = forms.DateField(
-        label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Period start"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     period_end = forms.DateField(
-        label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Period end"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     numbering = forms.ChoiceField(label=_("Numbering"), choices=Numbering.choices)
     include_description = forms.BooleanField(
@@ -155,10 +157,12 @@ class RoadmapCreateForm(forms.Form):
         label=_("Title"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     period_start = forms.DateField(
-        label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Period start"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     period_end = forms.DateField(
-        label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Period end"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     numbering = forms.ChoiceField(
         label=_("Numbering"), choices=Numbering.choices, initial=Numbering.FLAT

@@ -334,6 +334,17 @@ class RoadmapEdition(models.Model):
     )
     # Optimistic locking: every save of the settings bumps it.
     version = models.PositiveIntegerField(_("version"), default=1)
+    status_changed_at = models.DateTimeField(
+        _("status changed"), null=True, blank=True, db_index=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -640,3 +651,183 @@ class Comment(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class WorkflowAction(models.TextChoices):
+    SUBMIT = "submit", _("submitted for approval")
+    AGREE = "agree", _("agreed")
+    APPROVE = "approve", _("approved")
+    RETURN = "return", _("returned for revision")
+    NEW_EDITION = "new_edition", _("new edition started")
+
+
+class EditionEvent(models.Model):
+    """One move of an edition through the approval workflow."""
+
+    edition = models.ForeignKey(
+        RoadmapEdition,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("edition"),
+    )
+    action = models.CharField(
+        _("action"), max_length=12, choices=WorkflowAction.choices
+    )
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("workflow event")
+        verbose_name_plural = _("workflow events")
+        indexes = [models.Index(fields=["edition", "created_at"])]
+
+    def __str__(self):
+        return f"{self.edition}: {self.from_status} → {self.to_status}"
+
+
+def school_document_path(instance, filename):
+    folder = f"school-documents/{instance.school_id}/{instance.year}"
+    return f"{folder}/{uuid.uuid4().hex}/{filename}"
+
+
+class SchoolDocument(models.Model):
+    """A school's concept, medium-term programme or anti-risk programme (a file)."""
+
+    class Kind(models.TextChoices):
+        CONCEPT = "concept", _("development concept")
+        MEDIUM_TERM = "medium_term", _("medium-term development programme")
+        ANTI_RISK = "anti_risk", _("anti-risk programme")
+
+    Status = RoadmapEdition.Status
+
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="school_documents",
+        verbose_name=_("school"),
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, verbose_name=_("project")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    risk_factor = models.ForeignKey(
+        "monitoring.RiskFactor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("risk factor"),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    file = models.FileField(_("file"), upload_to=school_document_path, max_length=300)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RoadmapEdition.Status.choices,
+        default=RoadmapEdition.Status.DRAFT,
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "kind", "title"]
+        verbose_name = _("school document")
+        verbose_name_plural = _("school documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="anti_risk") | Q(risk_factor__isnull=False),
+                name="anti_risk_document_names_its_factor",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "year"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("roadmaps:document-list", args=[self.school_id])
+
+    @property
+    def level(self) -> str:
+        return Level.SCHOOL
+
+
+class DocumentEvent(models.Model):
+    """One move of a school document through the agree/approve path."""
+
+    document = models.ForeignKey(
+        SchoolDocument,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("document"),
+    )
+    action = models.CharField(
+        _("action"), max_length=12, choices=WorkflowAction.choices
+    )
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("document event")
+        verbose_name_plural = _("document events")
+
+    def __str__(self):
+        return f"{self.document}: {self.from_status} → {self.to_status}"
+
+
+class Notification(models.Model):
+    """A message in the portal (and, if the user wants, by e-mail)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    text = models.CharField(_("text"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return self.text

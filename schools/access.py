@@ -50,6 +50,8 @@ class Scope:
     roles: frozenset[str] = field(default_factory=frozenset)
     # (role, organisation id, region id, municipality id) of every membership.
     memberships: tuple[tuple[str, int | None, int | None, int | None], ...] = ()
+    # Regions whose plan-graph the user approves (regional staff with the right).
+    approver_region_ids: frozenset[int] = field(default_factory=frozenset)
 
     def holds(self, role: str, *, organisation=None, region=None, municipality=None):
         """True if a membership of `role` matches every given id."""
@@ -95,6 +97,7 @@ def scope_for(user) -> Scope:
     upper_municipalities: set[int] = set()
     roles: set[str] = set()
     held = []
+    approver_regions: set[int] = set()
 
     memberships = Membership.objects.filter(user=user).select_related("organisation")
     for m in memberships:
@@ -108,6 +111,8 @@ def scope_for(user) -> Scope:
                 org.municipality_id if org else None,
             )
         )
+        if m.role == Role.REGIONAL_STAFF and m.can_approve and org is not None:
+            approver_regions.add(org.region_id)
         kind = VIEW_RIGHTS.get(m.role)
         if kind == "all":
             everything = True
@@ -146,6 +151,7 @@ def scope_for(user) -> Scope:
         upper_municipality_ids=frozenset(upper_municipalities - municipalities),
         roles=frozenset(roles),
         memberships=tuple(held),
+        approver_region_ids=frozenset(approver_regions),
     )
     user._portal_scope = scope
     return scope

@@ -138,6 +138,15 @@ class Organisation(models.Model):
     )
     name = models.CharField(_("full name"), max_length=500)
     short_name = models.CharField(_("short name"), max_length=200, blank=True)
+    name_genitive = models.CharField(
+        _("name in the genitive"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "As orders write it after «приказ»: «отдела образования администрации "
+            "Колпнянского района»."
+        ),
+    )
     aliases = models.JSONField(
         _("other spellings"),
         default=list,
@@ -218,6 +227,11 @@ class Organisation(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def genitive(self) -> str:
+        """The name as it follows «приказ», or the name itself when unknown."""
+        return self.name_genitive or self.name
 
     @property
     def is_school(self) -> bool:
@@ -365,6 +379,14 @@ class Membership(models.Model):
         verbose_name=_("organisation"),
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
+    can_approve = models.BooleanField(
+        _("approves plans by orders"),
+        default=False,
+        help_text=_(
+            "Regional department staff with this right approve the regional "
+            "plan-graph and sign its order."
+        ),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -453,3 +475,24 @@ class CuratorAssignment(models.Model):
 
     def __str__(self):
         return f"{self.curator} → {self.school} ({self.year})"
+
+
+class Profile(models.Model):
+    """A user's own settings."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
+    )
+    email_notifications = models.BooleanField(
+        _("send notifications by e-mail"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)

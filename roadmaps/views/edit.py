@@ -21,7 +21,6 @@ from schools.models import Project
 
 from .. import editing
 from ..creating import roadmap_create, upper_sources
-from ..imports import LEVEL_OF_KIND_LEVEL
 from ..derive import PlanContext, territory_bodies
 from ..editing import EditConflict
 from ..forms import (
@@ -32,6 +31,7 @@ from ..forms import (
     SectionForm,
     SettingsForm,
 )
+from ..imports import LEVEL_OF_KIND_LEVEL
 from ..indicators import parse_target
 from ..models import Activity, Roadmap, RoadmapEdition, Section
 from ..permissions import (
@@ -307,12 +307,20 @@ def activity_add(request, pk):
 def add_form_response(request, roadmap, edition, form, section_id):
     context = editor_context(request, roadmap, edition)
     sid = int(section_id or 0)
-    for group in context["groups"]:
-        if (group["section"].pk if group["section"] else 0) == sid:
-            form.auto_id = f"add-{sid}-%s"
-            group["add_form"] = form
-            group["autofocus"] = True
-            context["group"] = group
+    form.auto_id = f"add-{sid}-%s"
+    group = next(
+        (
+            g
+            for g in context["groups"]
+            if (g["section"].pk if g["section"] else 0) == sid
+        ),
+        None,
+    )
+    if group is None:
+        group = {"section": None, "activities": []}
+        context["groups"].append(group)
+    group.update(add_form=form, autofocus=True)
+    context["group"] = group
     if request.htmx:
         response = render(request, "roadmaps/editor.html#add-row", context)
         return reswap(retarget(response, f"#add-row-{sid}"), "outerHTML")
@@ -492,9 +500,7 @@ def section_edit(request, pk, section_id):
         except EditConflict:
             form.add_error(
                 None,
-                _(
-                    "Someone renamed this section meanwhile; cancel to see the name."
-                ),
+                _("Someone renamed this section meanwhile; cancel to see the name."),
             )
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):

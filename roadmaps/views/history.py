@@ -42,16 +42,20 @@ TRACKED = {
         "period_end": gettext_lazy("period end"),
     },
 }
-ACTIONS = {
-    "+": gettext_lazy("added"),
-    "~": gettext_lazy("changed"),
-    "-": gettext_lazy("deleted"),
-}
-KINDS = {
-    "activity": gettext_lazy("Activity"),
-    "section": gettext_lazy("Section"),
-    "edition": gettext_lazy("Edition"),
-    "plan": gettext_lazy("Plan"),
+# One phrase per kind and action, so that Russian can agree in gender.
+WHAT = {
+    ("activity", "+"): gettext_lazy("Activity added"),
+    ("activity", "~"): gettext_lazy("Activity changed"),
+    ("activity", "-"): gettext_lazy("Activity deleted"),
+    ("section", "+"): gettext_lazy("Section added"),
+    ("section", "~"): gettext_lazy("Section changed"),
+    ("section", "-"): gettext_lazy("Section deleted"),
+    ("edition", "+"): gettext_lazy("Edition created"),
+    ("edition", "~"): gettext_lazy("Edition changed"),
+    ("edition", "-"): gettext_lazy("Edition deleted"),
+    ("plan", "+"): gettext_lazy("Plan created"),
+    ("plan", "~"): gettext_lazy("Plan changed"),
+    ("plan", "-"): gettext_lazy("Plan deleted"),
 }
 
 
@@ -68,12 +72,8 @@ class Entry:
     restore_id: int | None = None
 
     @property
-    def kind_label(self):
-        return KINDS[self.kind]
-
-    @property
-    def action_label(self):
-        return ACTIONS[self.action]
+    def what(self):
+        return WHAT[(self.kind, self.action)]
 
 
 def _show(value, section_titles) -> str:

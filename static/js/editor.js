@@ -26,9 +26,20 @@
     input.focus();
   });
 
-  // After a swap, put the cursor where the user will type next.
-  document.addEventListener("htmx:afterSettle", function () {
-    var target = document.querySelector("#editor-table [autofocus]");
+  // After a change is saved, put the cursor where the user types next; after
+  // a row opens for editing, into its first cell. Previews (GET requests
+  // while typing) must never move the cursor.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig || {};
+    var target = null;
+    if (config.verb === "post") {
+      target = document.querySelector("#editor-table [autofocus]");
+    } else {
+      var opened = /\/activities\/(\d+)\/$/.exec(config.path || "");
+      if (opened) {
+        target = document.querySelector("#activity-" + opened[1] + " textarea[name=title]");
+      }
+    }
     if (target && document.activeElement !== target) target.focus();
   });
 })();

@@ -63,13 +63,15 @@ def test_coordinator_builds_a_roadmap_from_the_regional_plan(page, demo_portal):
 
     last = rows(page).nth(12)
     expect(last.get_by_test_id("activity-number")).to_have_text("13.")
-    expect(last.get_by_test_id("activity-title")).to_have_text("Круглый стол по итогам года")
+    expect(last.get_by_test_id("activity-title")).to_have_text(
+        "Круглый стол по итогам года"
+    )
     expect(last.get_by_test_id("deadline-understood")).to_have_text(
         "→ 01.12.2021 – 31.12.2021"
     )
 
     # Move the last one up: the numbering follows.
-    last.get_by_role("button", name=re.compile("Выше")).click()
+    last.get_by_role("button", name=re.compile("выше", re.IGNORECASE)).click()
     moved = rows(page).nth(11)
     expect(moved.get_by_test_id("activity-title")).to_have_text(
         "Круглый стол по итогам года"
@@ -111,6 +113,8 @@ def test_school_cannot_open_another_schools_editor(page, demo_portal):
     login(page, base, "naleyka", DEMO_PASSWORD)
     response = page.goto(f"{base}/roadmaps/{plan.pk}/edit/")
     assert response.status == 404
-    expect(page.locator("body")).not_to_contain_text("Дорожная карта МОУ СШ с. Студенец")
+    expect(page.locator("body")).not_to_contain_text(
+        "Дорожная карта МОУ СШ с. Студенец"
+    )
     response = page.goto(f"{base}/roadmaps/{plan.pk}/")
     assert response.status == 404

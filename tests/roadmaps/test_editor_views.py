@@ -134,11 +134,17 @@ def test_add_with_htmx_returns_the_table_with_the_new_row(client, setup):
 def test_add_with_empty_title_keeps_input_and_shows_russian_error(client, setup):
     plan = setup["plan"]
     client.force_login(setup["coordinator"])
-    data = {"title": "  ", "deadline_text": "До 15 мая 2022", "responsible_text": "ОО"}
+    section = setup["edition"].sections.get()
+    data = {
+        "title": "  ",
+        "deadline_text": "До 15 мая 2022",
+        "responsible_text": "ОО",
+        "section": section.pk,
+    }
     response = client.post(url("activity-add", plan), data, **HTMX)
     body = response.content.decode()
     assert response.status_code == 200
-    assert response["HX-Retarget"] == "#add-row-0"
+    assert response["HX-Retarget"] == f"#add-row-{section.pk}"
     assert "Назовите мероприятие" in body
     assert 'value="До 15 мая 2022"' in body
     assert setup["edition"].activities.count() == 3
@@ -157,7 +163,11 @@ def test_edit_form_and_save(client, setup):
     assert form["HX-Retarget"] == f"#activity-{activity.pk}"
     response = client.post(
         url("activity-edit", plan, activity.pk),
-        {"title": "Изменено", "deadline_text": "Декабрь 2021", "version": activity.version},
+        {
+            "title": "Изменено",
+            "deadline_text": "Декабрь 2021",
+            "version": activity.version,
+        },
         **HTMX,
     )
     assert response.status_code == 200
@@ -201,7 +211,9 @@ def test_delete_duplicate_move_through_views(client, setup):
     client.force_login(setup["coordinator"])
     a, b, c = edition.activities.order_by("position")
     client.post(url("activity-move", plan, c.pk), {"direction": "up"}, **HTMX)
-    assert list(edition.activities.order_by("position").values_list("pk", flat=True)) == [
+    assert list(
+        edition.activities.order_by("position").values_list("pk", flat=True)
+    ) == [
         a.pk,
         c.pk,
         b.pk,
@@ -210,7 +222,9 @@ def test_delete_duplicate_move_through_views(client, setup):
     assert edition.activities.count() == 4
     client.post(url("activity-delete", plan, b.pk), {"version": b.version}, **HTMX)
     assert not edition.activities.filter(pk=b.pk).exists()
-    numbers = list(edition.activities.order_by("position").values_list("number", flat=True))
+    numbers = list(
+        edition.activities.order_by("position").values_list("number", flat=True)
+    )
     assert numbers == ["1.", "2.", "3."]
 
 
@@ -286,7 +300,7 @@ def test_history_lists_changes_and_restores_a_deleted_row(client, setup):
     client.force_login(user)
     page = client.get(url("roadmap-history", plan)).content.decode()
     assert "Новое имя" in page
-    assert "удалено" in page
+    assert "Мероприятие удалено" in page
     record = Activity.history.get(id=activity.pk, history_type="-")
     response = client.post(url("activity-restore", plan, record.history_id))
     assert response.status_code == 302
