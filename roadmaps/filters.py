@@ -3,10 +3,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import Municipality, Project, Region
+from schools.models import Municipality, Organisation, Project, Region
 
 from .executors import normalise_name
-from .models import Level, Roadmap, RoadmapEdition
+from .models import Level, Order, Roadmap, RoadmapEdition
 
 
 class RoadmapFilter(django_filters.FilterSet):
@@ -50,3 +50,36 @@ class RoadmapFilter(django_filters.FilterSet):
         for word in words:
             queryset = queryset.filter(search_text__contains=word)
         return queryset
+
+
+class OrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    issuer = django_filters.ModelChoiceFilter(
+        label=_("Issuing body"), queryset=Organisation.objects.none()
+    )
+    year = django_filters.NumberFilter(label=_("Year"), field_name="year")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Order.Status.choices
+    )
+
+    class Meta:
+        model = Order
+        fields = ["q", "issuer", "year", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["issuer"].queryset = Organisation.objects.filter(
+            pk__in=self.queryset.values("issuer")
+        )
+
+    def search(self, queryset, name, value):
+        # Python-side normalisation keeps Cyrillic search working on SQLite.
+        words = normalise_name(value).split()
+        if not words:
+            return queryset
+        ids = [
+            pk
+            for pk, number, title in queryset.values_list("pk", "number", "title")
+            if all(w in normalise_name(f"{number} {title}") for w in words)
+        ]
+        return queryset.filter(pk__in=ids)

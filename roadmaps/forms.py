@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schools.models import Organisation, Project
 
-from .models import Numbering, Roadmap, RoadmapTemplate
+from .models import Numbering, Order, Roadmap, RoadmapTemplate
 
 
 class ActivityForm(forms.Form):
@@ -254,3 +254,65 @@ class CommentForm(forms.Form):
         self.fields["activity"].choices = [("", _("— the whole plan —"))] + [
             (a.pk, f"{a.number} {a.title[:80]}".strip()) for a in activities
         ]
+
+
+class WorkflowForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("submit", "submit"), ("agree", "agree"), ("return", "return")]
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ApproveForm(forms.Form):
+    issuer = forms.TypedChoiceField(label=_("Issuing body"), coerce=int)
+    number = forms.CharField(label=_("Order number"), max_length=40)
+    date = forms.DateField(
+        label=_("Order date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
+    title = forms.CharField(
+        label=_("Order title"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    based_on = forms.ModelMultipleChoiceField(
+        label=_("Based on the orders"),
+        queryset=Order.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    preamble = forms.CharField(
+        label=_("Preamble"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    clauses = forms.CharField(
+        label=_("Clauses, one per line («1. …», «2.1. …»)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    signatory_position = forms.CharField(
+        label=_("Signatory's position"), required=False, max_length=300
+    )
+    signatory_name = forms.CharField(
+        label=_("Signatory's name"), required=False, max_length=200
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, issuers, bases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.issuers = {o.pk: o for o in issuers}
+        self.fields["issuer"].choices = [(o.pk, o.display_name) for o in issuers]
+        self.fields["based_on"].queryset = bases
+        self.fields["based_on"].label_from_instance = lambda o: (
+            f"{o.issuer.display_name}: {o.date:%d.%m.%Y} № {o.number} «{o.title[:90]}»"
+        )
+
+
+class NotificationSettingsForm(forms.Form):
+    email_notifications = forms.BooleanField(
+        label=_("Send me notifications by e-mail"), required=False
+    )

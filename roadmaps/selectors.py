@@ -1,6 +1,16 @@
 """Reads that the roadmap views share; each applies the user's scope."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -55,14 +65,16 @@ def roadmap_get_visible(*, user, pk: int) -> Roadmap:
 
 def editions_visible(*, user, roadmap: Roadmap) -> list[RoadmapEdition]:
     """The roadmap's editions the user may read, oldest first."""
-    editions = roadmap.editions.select_related("approving_order").order_by("number")
+    editions = roadmap.editions.select_related(
+        "approving_order", "approving_order__issuer"
+    ).order_by("number")
     if not has_full_view(user, roadmap):
         editions = editions.filter(status__in=RoadmapEdition.FROZEN)
     return list(editions)
 
 
 def edition_for_display(*, edition: RoadmapEdition) -> RoadmapEdition:
-    """The edition with sections, activities and executors prefetched."""
+    """Prefetch the edition's sections, activities and executors onto it."""
     activities = Activity.objects.order_by("position").prefetch_related(
         Prefetch(
             "executors",
@@ -71,20 +83,10 @@ def edition_for_display(*, edition: RoadmapEdition) -> RoadmapEdition:
             ),
         )
     )
-    return (
-        RoadmapEdition.objects.select_related(
-            "approving_order",
-            "approving_order__issuer",
-            "replaces",
-            "replaces__approving_order",
-        )
-        .prefetch_related(
-            "sections",
-            Prefetch("activities", queryset=activities),
-            "approving_order__clauses",
-        )
-        .get(pk=edition.pk)
+    prefetch_related_objects(
+        [edition], "sections", Prefetch("activities", queryset=activities)
     )
+    return edition
 
 
 def edition_rows(edition: RoadmapEdition) -> list[tuple[str, object]]:
@@ -148,3 +150,96 @@ def owners_creatable_by(*, user):
             part = Organisation.objects.filter(pk=org_id)
         bodies = bodies | part
     return bodies.select_related("kind", "municipality").order_by("name").distinct()
+
+
+def _waiting_q(user, *, owner: str, year_field: str, plans: bool):
+    """Rows (editions or documents) waiting for this user's decision."""
+    from schools.models import CuratorAssignment
+
+    scope = scope_for(user)
+    q = Q(pk__in=[])
+    if Role.CURATOR in scope.roles:
+        assigned = CuratorAssignment.objects.filter(
+            curator=user, school_id=OuterRef(owner), year=OuterRef(year_field)
+        )
+        q |= Q(status="submitted", **{f"{owner}__kind__code": "school"}) & Q(
+            Exists(assigned)
+        )
+    municipalities = {
+        mun
+        for role, _o, _r, mun in scope.memberships
+        if role == Role.MUNICIPAL_COORDINATOR and mun
+    }
+    if municipalities:
+        q |= Q(
+            status="agreed",
+            **{
+                f"{owner}__kind__code": "school",
+                f"{owner}__municipality_id__in": municipalities,
+            },
+        )
+    regions = {
+        region
+        for role, _o, region, _m in scope.memberships
+        if role in (Role.REGIONAL_STAFF, Role.REGIONAL_COORDINATOR) and region
+    }
+    if regions and plans:
+        q |= Q(
+            status="submitted",
+            roadmap__level="municipal",
+            roadmap__region_id__in=regions,
+        )
+    return q
+
+
+def _waiting_querysets(*, user):
+    from django.db.models.functions import ExtractYear
+
+    from .models import SchoolDocument
+
+    editions = (
+        RoadmapEdition.objects.annotate(plan_year=ExtractYear("roadmap__period_start"))
+        .filter(
+            _waiting_q(user, owner="roadmap__owner", year_field="plan_year", plans=True)
+        )
+        .exclude(submitted_by=user)
+        .select_related("roadmap", "roadmap__owner", "submitted_by")
+        .order_by("status_changed_at", "pk")
+    )
+    documents = (
+        SchoolDocument.objects.filter(
+            _waiting_q(user, owner="school", year_field="year", plans=False)
+        )
+        .select_related("school", "submitted_by")
+        .order_by("status_changed_at", "pk")
+    )
+    return editions, documents
+
+
+def inbox_waiting(*, user) -> tuple[list, list]:
+    """Editions and school documents waiting for the user's decision, oldest first."""
+    editions, documents = _waiting_querysets(user=user)
+    return list(editions[:200]), list(documents[:200])
+
+
+def inbox_count(*, user) -> int:
+    """How many decisions wait for the user (for the navigation), in one query."""
+    editions, documents = _waiting_querysets(user=user)
+    return editions.values("pk").union(documents.values("pk"), all=True).count()
+
+
+def my_plans_in_approval(*, user):
+    """The latest editions of the plans of the user's own bodies, with status."""
+    scope = scope_for(user)
+    own = {org for _role, org, _r, _m in scope.memberships if org}
+    return (
+        RoadmapEdition.objects.filter(roadmap__owner_id__in=own)
+        .filter(roadmap__latest_edition=F("pk"))
+        .select_related("roadmap", "roadmap__owner")
+        .order_by("-status_changed_at", "-pk")[:200]
+    )
+
+
+def may_create_plans(*, user) -> bool:
+    """Whether the user holds a role that opens plans (no query: the scope)."""
+    return bool(scope_for(user).roles & set(CREATE_KINDS))

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Roadmap
+from .models import Order, Roadmap
 
 
 class RoadmapTable(tables.Table):
@@ -59,3 +59,20 @@ class RoadmapTable(tables.Table):
             edition.status,
             edition.get_status_display(),
         )
+
+
+class OrderTable(tables.Table):
+    date = tables.DateColumn(verbose_name=_("Date"), format="d.m.Y")
+    number = tables.Column(verbose_name=_("No."), linkify=True)
+    title = tables.Column(verbose_name=_("Title"), linkify=True)
+    issuer = tables.Column(verbose_name=_("Issuing body"), order_by="issuer__name")
+    status = tables.Column(verbose_name=_("Status"))
+
+    class Meta:
+        model = Order
+        fields = ["date", "number", "title", "issuer", "status"]
+        order_by = ("-date",)
+        attrs = {"class": "table"}
+
+    def render_issuer(self, record):
+        return record.issuer.display_name

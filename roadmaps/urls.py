@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import browse, edit, history
+from .views import approval, browse, edit, history
 
 app_name = "roadmaps"
 
@@ -37,5 +37,20 @@ urlpatterns = [
         history.restore,
         name="activity-restore",
     ),
+    path(
+        "<int:pk>/editions/<int:number>/action/",
+        approval.edition_action,
+        name="edition-action",
+    ),
+    path(
+        "<int:pk>/editions/<int:number>/approve/",
+        approval.edition_approve,
+        name="edition-approve",
+    ),
+    path("<int:pk>/editions/new/", approval.edition_new, name="edition-new"),
+    path("<int:pk>/compare/", approval.compare, name="edition-compare"),
+    path("inbox/", approval.inbox, name="inbox"),
+    path("notifications/", approval.notifications, name="notifications"),
+    path("orders/", browse.OrderListView.as_view(), name="order-list"),
     path("orders/<int:pk>/", browse.OrderDetailView.as_view(), name="order-detail"),
 ]

@@ -9,21 +9,21 @@ from django_tables2 import SingleTableMixin
 from schools.access import can, scope_for
 from schools.models import CuratorAssignment, Membership
 
-from ..filters import RoadmapFilter
+from ..filters import OrderFilter, RoadmapFilter
 from ..forms import CommentForm
-from ..models import Level, Roadmap
+from ..models import Level, Order, Roadmap
 from ..permissions import has_full_view, may_open_editor
 from ..selectors import (
     edition_for_display,
     edition_rows,
     editions_visible,
+    may_create_plans,
     order_editions_visible,
     order_get_visible,
-    owners_creatable_by,
     roadmap_get_visible,
     roadmap_list_visible,
 )
-from ..tables import RoadmapTable
+from ..tables import OrderTable, RoadmapTable
 
 
 class HomeView(TemplateView):
@@ -62,7 +62,7 @@ class HomeView(TemplateView):
             own_plans=own_plans,
             levels=levels,
             scope=scope_for(user),
-            can_create=owners_creatable_by(user=user).exists(),
+            can_create=may_create_plans(user=user),
             **kwargs,
         )
 
@@ -75,7 +75,7 @@ class RoadmapListView(SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_create=owners_creatable_by(user=self.request.user).exists(), **kwargs
+            can_create=may_create_plans(user=self.request.user), **kwargs
         )
 
     def get_queryset(self):
@@ -103,10 +103,15 @@ class EditionPageMixin:
         if chosen is None:
             raise Http404
         edition = edition_for_display(edition=chosen)
+        edition.roadmap = roadmap
         activities = list(edition.activities.all())
+        latest = next((e for e in editions if e.pk == roadmap.latest_edition_id), None)
+        from .approval import workflow_panel
+
         return super().get_context_data(
-            can_edit=may_open_editor(user, roadmap)
-            and roadmap.latest_edition_id is not None,
+            workflow=workflow_panel(user, roadmap, edition),
+            can_edit=may_open_editor(user, roadmap) and latest is not None,
+            latest_editable=latest is not None and latest.is_editable,
             can_comment=can(user, "comment", edition),
             comments=list(
                 edition.comments.select_related("author", "activity").order_by(
@@ -152,3 +157,15 @@ class OrderDetailView(TemplateView):
             editions=order_editions_visible(user=self.request.user, order=order),
             **kwargs,
         )
+
+
+class OrderListView(SingleTableMixin, FilterView):
+    """The order registry: every order the user may read, by body and year."""
+
+    table_class = OrderTable
+    filterset_class = OrderFilter
+    template_name = "roadmaps/order_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Order.objects.visible_to(self.request.user).select_related("issuer")

@@ -17,7 +17,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 14
+MAX_QUERIES = 12
 
 
 def count_queries(client, url) -> int:
