@@ -66,6 +66,7 @@ class Body:
     parent: str | None = None
     is_shnor: bool = False
     director: str = ""
+    genitive: str = ""
 
 
 K = OrganisationKind
@@ -83,6 +84,7 @@ BODIES = [
         K.REGIONAL_AUTHORITY,
         "Департамент образования Орловской области",
         region="57",
+        genitive="Департамента образования Орловской области",
     ),
     Body(
         "kolpna_mouo",
@@ -90,6 +92,8 @@ BODIES = [
         "Отдел образования администрации Колпнянского района Орловской области",
         "Отдел образования Колпнянского района",
         region="57",
+        genitive="отдела образования администрации Колпнянского района Орловской "
+        "области",
         municipality="Колпнянский район",
         aliases=("отдел образования администрации Колпнянского района",),
     ),
@@ -110,6 +114,7 @@ BODIES = [
         region="73",
         municipality="Кузоватовский район",
         aliases=("МУ «Управление образования»",),
+        genitive="МУ «Управление образования» администрации МО «Кузоватовский район»",
     ),
     Body(
         "naleyka",
@@ -163,6 +168,7 @@ BODIES = [
         "Департамент Смоленской области по образованию и науке",
         "Департамент Смоленской области по образованию и науке",
         region="67",
+        genitive="Департамента Смоленской области по образованию и науке",
     ),
     Body(
         "soiro",
@@ -186,6 +192,8 @@ BODIES = [
         "«Дорогобужский район» Смоленской области",
         "Комитет по образованию МО «Дорогобужский район»",
         region="67",
+        genitive="Комитета по образованию Администрации муниципального образования "
+        "«Дорогобужский район» Смоленской области",
         municipality="Дорогобужский район",
         aliases=("Комитет по образованию",),
         parent="dorogobuzh_admin",
@@ -220,6 +228,7 @@ BODIES = [
         K.MUNICIPAL_AUTHORITY,
         "Отдел образования администрации города Новочебоксарска",
         region="21",
+        genitive="отдела образования администрации города Новочебоксарска",
         municipality="город Новочебоксарск",
     ),
     Body(
@@ -297,6 +306,7 @@ class DemoUser:
     last_name: str
     first_name: str
     position: str = ""
+    can_approve: bool = False
 
 
 USERS = [
@@ -309,6 +319,7 @@ USERS = [
         "Шелабина",
         "Н. В.",
         "И.о. начальника Департамента",
+        can_approve=True,
     ),
     DemoUser(
         "smolensk.operator",
@@ -399,6 +410,7 @@ def _bodies() -> dict[str, Organisation]:
                 "parent": orgs.get(b.parent) if b.parent else None,
                 "is_shnor": b.is_shnor,
                 "director": b.director,
+                "name_genitive": b.genitive,
             },
         )
     return orgs
@@ -484,11 +496,11 @@ def _users(orgs, projects) -> None:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-        Membership.objects.get_or_create(
+        Membership.objects.update_or_create(
             user=user,
             role=u.role,
             organisation=orgs[u.body] if u.body else None,
-            defaults={"position": u.position},
+            defaults={"position": u.position, "can_approve": u.can_approve},
         )
     for username, school, year in CURATED:
         CuratorAssignment.objects.get_or_create(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schools.models import Organisation, Project
 
-from .models import Numbering, Order, Roadmap, RoadmapTemplate
+from .models import Numbering, Order, Roadmap, RoadmapTemplate, SchoolDocument
 
 
 class ActivityForm(forms.Form):
@@ -316,3 +316,20 @@ class NotificationSettingsForm(forms.Form):
     email_notifications = forms.BooleanField(
         label=_("Send me notifications by e-mail"), required=False
     )
+
+
+class DocumentUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=SchoolDocument.Kind.choices)
+    risk_factor = forms.ModelChoiceField(
+        label=_("Risk factor (for an anti-risk programme)"),
+        queryset=None,
+        required=False,
+    )
+    title = forms.CharField(label=_("Title"), max_length=500)
+    file = forms.FileField(label=_("File (PDF, Word, Excel, image)"))
+
+    def __init__(self, *args, **kwargs):
+        from monitoring.models import RiskFactor
+
+        super().__init__(*args, **kwargs)
+        self.fields["risk_factor"].queryset = RiskFactor.objects.filter(is_active=True)

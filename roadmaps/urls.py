@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import approval, browse, edit, history
+from .views import approval, browse, documents, edit, history
 
 app_name = "roadmaps"
 
@@ -50,6 +50,16 @@ urlpatterns = [
     path("<int:pk>/editions/new/", approval.edition_new, name="edition-new"),
     path("<int:pk>/compare/", approval.compare, name="edition-compare"),
     path("inbox/", approval.inbox, name="inbox"),
+    path(
+        "schools/<int:school_id>/documents/",
+        documents.document_list,
+        name="document-list",
+    ),
+    path(
+        "documents/<int:pk>/file/",
+        documents.document_download,
+        name="document-download",
+    ),
     path("notifications/", approval.notifications, name="notifications"),
     path("orders/", browse.OrderListView.as_view(), name="order-list"),
     path("orders/<int:pk>/", browse.OrderDetailView.as_view(), name="order-detail"),

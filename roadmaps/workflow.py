@@ -454,3 +454,99 @@ def document_move(
         lambda: notify_move(document_id=document.pk, action=action, actor_id=by.pk)
     )
     return document
+
+
+DOCUMENT_TYPES = {
+    ".pdf": b"%PDF",
+    ".docx": b"PK\x03\x04",
+    ".xlsx": b"PK\x03\x04",
+    ".odt": b"PK\x03\x04",
+    ".doc": b"\xd0\xcf\x11\xe0",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG",
+}
+
+
+def check_document_file(upload) -> None:
+    """Refuse files of other types (by content, not only by name) or too large."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in DOCUMENT_TYPES:
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("Upload a PDF, Word, Excel, OpenDocument or image file."),
+                    code="file_type",
+                )
+            }
+        )
+    if upload.size > settings.SCHOOL_DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("The file is larger than %(limit)s MB."),
+                    code="file_size",
+                    params={"limit": settings.SCHOOL_DOCUMENT_MAX_BYTES // 2**20},
+                )
+            }
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(DOCUMENT_TYPES[suffix]):
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("The file's content does not match its name (%(suffix)s)."),
+                    code="file_content",
+                    params={"suffix": suffix},
+                )
+            }
+        )
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    by,
+    school: Organisation,
+    project,
+    year: int,
+    kind: str,
+    title: str,
+    upload,
+    risk_factor=None,
+) -> SchoolDocument:
+    """A school uploads one of its documents as a draft."""
+    if not Organisation.objects.visible_to(by).filter(pk=school.pk).exists():
+        raise Refused("out_of_scope")
+    if OWNER not in actor_kinds(by, level=Level.SCHOOL, owner=school, year=year):
+        raise Refused("not_editor")
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = ValidationError(_("Name the document."), code="required")
+    if kind == SchoolDocument.Kind.ANTI_RISK and risk_factor is None:
+        errors["risk_factor"] = ValidationError(
+            _("An anti-risk programme answers one risk factor: choose it."),
+            code="required",
+        )
+    if errors:
+        raise ValidationError(errors)
+    check_document_file(upload)
+    document = SchoolDocument(
+        school=school,
+        project=project,
+        year=year,
+        kind=kind,
+        risk_factor=risk_factor if kind == SchoolDocument.Kind.ANTI_RISK else None,
+        title=title.strip(),
+        file=upload,
+        uploaded_by=by,
+        status_changed_at=timezone.now(),
+    )
+    document._history_user = by
+    document.save()
+    return document

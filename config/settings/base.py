@@ -167,6 +167,10 @@ CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 DJANGO_TABLES2_TEMPLATE = "partials/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 8
 
+# Upper bound of one uploaded school document (bytes).
+SCHOOL_DOCUMENT_MAX_BYTES = env.int(
+    "SCHOOL_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024
+)
 # Upper bound of one imported file (bytes).
 ROADMAP_IMPORT_MAX_BYTES = env.int("ROADMAP_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 
