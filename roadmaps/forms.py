@@ -258,7 +258,7 @@ class CommentForm(forms.Form):
 
 class WorkflowForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("submit", "submit"), ("agree", "agree"), ("return", "return")]
+        choices=[(a, a) for a in ("submit", "agree", "return", "approve")]
     )
     comment = forms.CharField(
         label=_("Comment"),

@@ -57,7 +57,7 @@ def order_defaults(*, edition: RoadmapEdition, issuer: Organisation) -> dict:
     """The order as the seeds word it, for the approval form to start from."""
     roadmap = edition.roadmap
     genitive, accusative = PLAN_WORDS[roadmap.level]
-    owner = roadmap.owner.genitive
+    owner = roadmap.owner.name_genitive or roadmap.owner.display_name
     year = roadmap.period_start.year
     replaced = edition.replaces.approving_order if edition.replaces_id else None
     if replaced is not None:

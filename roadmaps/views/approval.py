@@ -92,11 +92,13 @@ def _bases(user, roadmap):
             Q(issuer__municipality_id=owner.municipality_id)
             & ~Q(issuer__kind__code="school")
         )
+    # Recent years only: a choice list of every order ever would not read.
+    since = roadmap.period_start.year - 3
     return (
         Order.objects.visible_to(user)
-        .filter(above)
+        .filter(above, year__gte=since)
         .select_related("issuer")
-        .order_by("-date", "-pk")[:100]
+        .order_by("-date", "-pk")
     )
 
 
