@@ -333,3 +333,53 @@ class DocumentUploadForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["risk_factor"].queryset = RiskFactor.objects.filter(is_active=True)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File: .xlsx or .docx"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.docx,.txt"}),
+    )
+    text = forms.CharField(
+        label=_("…or a table pasted from Word or Excel"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Body the plan belongs to"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.all(), empty_label=None
+    )
+    target = forms.ModelChoiceField(
+        label=_("Import as a new edition of"),
+        queryset=Roadmap.objects.none(),
+        required=False,
+        empty_label=_("— a new plan —"),
+    )
+
+    def __init__(self, *args, owners, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["target"].queryset = Roadmap.objects.filter(
+            pk__in=[t.pk for t in targets]
+        )
+        self.fields["target"].label_from_instance = lambda r: (
+            f"{r.owner.display_name}: {r.title[:100]} ({r.period_start.year})"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        has_file = cleaned.get("file") is not None
+        has_text = bool((cleaned.get("text") or "").strip())
+        if has_file == has_text:
+            raise forms.ValidationError(
+                _("Choose a file or paste a table (one of the two)."), code="source"
+            )
+        target = cleaned.get("target")
+        if target is not None:
+            cleaned["owner"] = target.owner
+        return cleaned

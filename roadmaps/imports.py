@@ -86,8 +86,22 @@ def read_text(data: bytes, *, encoding: str = "utf-8") -> str:
         ) from exc
 
 
-def parse_bytes(data: bytes, *, encoding: str = "utf-8") -> ParsedDocument:
-    """Decode and parse; every failure becomes an ImportFailure."""
+# Zip (.xlsx, .docx) and OLE2 (.doc, .xls, encrypted Office files) headers.
+OFFICE_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def parse_bytes(
+    data: bytes, *, encoding: str = "utf-8", filename: str = ""
+) -> ParsedDocument:
+    """Read a file's bytes: Office files by their reader, text by the table
+    reader; every failure becomes an ImportFailure."""
+    if data[:4] in OFFICE_SIGNATURES:
+        from .parsing.files import parse_file
+
+        try:
+            return parse_file(data, filename)
+        except ParseError as exc:
+            raise ImportFailure(exc.code, exc.message) from exc
     text = read_text(data, encoding=encoding)
     try:
         return parse_document(text)
@@ -111,7 +125,7 @@ def parse_path(path: Path, *, encoding: str = "utf-8") -> ParsedDocument:
             _("The file is too large: %(size)s bytes, the limit is %(limit)s.")
             % {"size": size, "limit": settings.ROADMAP_IMPORT_MAX_BYTES},
         )
-    return parse_bytes(path.read_bytes(), encoding=encoding)
+    return parse_bytes(path.read_bytes(), encoding=encoding, filename=path.name)
 
 
 # --- understanding -------------------------------------------------------
@@ -446,6 +460,11 @@ def roadmap_import_document(
     by=None,
 ) -> ImportResult:
     """Save a parsed document as a draft roadmap (and its order), all or nothing."""
+    if by is not None and body is not None:
+        from schools.access import Refused, can
+
+        if not can(by, "create_roadmap", body):
+            raise Refused("not_editor")
     resolved = resolve_owner(document, body=body)
     owner = resolved.organisation
     if project is None:
@@ -456,7 +475,11 @@ def roadmap_import_document(
         order = order_create_from_document(document=document, issuer=owner)
     title = document.title or (document.order.title if document.order else "") or ""
     if not title:
-        raise ImportFailure("no_title", _("The plan has no title."))
+        # A pasted table alone has no title: name the plan after its body.
+        title = _("Roadmap of %(body)s for %(year)s") % {
+            "body": owner.display_name,
+            "year": period[0].year,
+        }
     kind = owner.kind
     roadmap = Roadmap.objects.create(
         owner=owner,
@@ -474,9 +497,16 @@ def roadmap_import_document(
         roadmap=roadmap,
         number=1,
         status=RoadmapEdition.Status.DRAFT,
-        columns=[{"key": str(c.key), "header": c.header} for c in document.columns],
+        columns=[
+            {"key": str(c.key), "header": c.header}
+            for c in document.columns
+            if str(c.key) != "ignore"
+        ],
         appendix_text=appendix.text if appendix else "",
         numbering=detect_numbering(document),
+        # The document's own order travels with the draft: it is printed with
+        # the plan and offered when the plan is approved.
+        approving_order=order,
     )
     _activity_rows(
         edition=edition,
@@ -493,3 +523,40 @@ def roadmap_import_document(
         owner_created=resolved.created,
         warnings=resolved.warnings,
     )
+
+
+@transaction.atomic
+def roadmap_import_edition(
+    *, document: ParsedDocument, roadmap: Roadmap, by
+) -> RoadmapEdition:
+    """Save a read document as the next edition (a draft) of an approved plan.
+
+    Activities whose title matches one of the edition in force keep its
+    lineage, so that reports and links follow them into the new edition.
+    """
+    from .workflow import lock_for_new_edition
+
+    roadmap, current, number = lock_for_new_edition(by=by, roadmap=roadmap)
+    edition = RoadmapEdition.objects.create(
+        roadmap=roadmap,
+        number=number,
+        status=RoadmapEdition.Status.DRAFT,
+        replaces=current,
+        columns=[{"key": str(c.key), "header": c.header} for c in document.columns],
+        numbering=detect_numbering(document),
+    )
+    ctx = PlanContext.for_owner(
+        roadmap.owner, (roadmap.period_start, roadmap.period_end)
+    )
+    _activity_rows(edition=edition, document=document, ctx=ctx, by=by)
+    lineages = {normalise_name(a.title): a.lineage for a in current.activities.all()}
+    matched = []
+    for activity in edition.activities.all():
+        lineage = lineages.pop(normalise_name(activity.title), None)
+        if lineage is not None:
+            activity.lineage = lineage
+            matched.append(activity)
+    Activity.objects.bulk_update(matched, ["lineage"])
+    roadmap.latest_edition = edition
+    roadmap.save(update_fields=["latest_edition"])
+    return edition

@@ -831,3 +831,48 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class ImportUpload(models.Model):
+    """A file (or pasted text) read for a preview, kept until the user confirms.
+
+    Nothing of the plan is saved before the confirmation; this row only keeps
+    the bytes between the preview and the confirmation, and is deleted then.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    data = models.BinaryField(_("content"))
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("body"),
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
+    )
+    # A new edition of this plan instead of a new plan.
+    target = models.ForeignKey(
+        Roadmap,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new edition of"),
+    )
+    mapping = models.JSONField(_("column mapping"), null=True, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import in preview")
+        verbose_name_plural = _("imports in preview")
+
+    def __str__(self):
+        return self.filename or str(self.pk)

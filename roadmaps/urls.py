@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import approval, browse, documents, edit, history
+from .views import approval, browse, documents, edit, history, transfer
 
 app_name = "roadmaps"
 
@@ -49,6 +49,15 @@ urlpatterns = [
     ),
     path("<int:pk>/editions/new/", approval.edition_new, name="edition-new"),
     path("<int:pk>/compare/", approval.compare, name="edition-compare"),
+    path("export.xlsx", transfer.roadmap_list_export, name="roadmap-export"),
+    path("consolidated.xlsx", transfer.consolidated_export, name="consolidated-export"),
+    path("import/", transfer.import_start, name="import-start"),
+    path("import/<int:pk>/", transfer.import_preview, name="import-preview"),
+    path(
+        "<int:pk>/editions/<int:number>/download.<str:fmt>",
+        transfer.edition_download,
+        name="edition-download",
+    ),
     path("inbox/", approval.inbox, name="inbox"),
     path(
         "schools/<int:school_id>/documents/",

@@ -307,14 +307,13 @@ def edition_approve(*, by, edition, order, comment=""):
     )
 
 
-@transaction.atomic
-def edition_start_new(*, by, roadmap: Roadmap) -> RoadmapEdition:
-    """«Внести изменения»: a draft copy of the edition in force.
+def lock_for_new_edition(
+    *, by, roadmap: Roadmap
+) -> tuple[Roadmap, RoadmapEdition, int]:
+    """Lock the plan and check a new edition may start.
 
-    The edition in force stays current until the new one is approved;
-    activities keep their lineage so reports and links survive.
+    Returns the plan, its edition in force and the next edition's number.
     """
-    from .editing import edition_renumber
     from .permissions import is_plan_editor
 
     roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
@@ -333,9 +332,22 @@ def edition_start_new(*, by, roadmap: Roadmap) -> RoadmapEdition:
             code="edition_in_work",
         )
     top = roadmap.editions.order_by("-number").first().number
+    return roadmap, current, top + 1
+
+
+@transaction.atomic
+def edition_start_new(*, by, roadmap: Roadmap) -> RoadmapEdition:
+    """«Внести изменения»: a draft copy of the edition in force.
+
+    The edition in force stays current until the new one is approved;
+    activities keep their lineage so reports and links survive.
+    """
+    from .editing import edition_renumber
+
+    roadmap, current, number = lock_for_new_edition(by=by, roadmap=roadmap)
     new = RoadmapEdition(
         roadmap=roadmap,
-        number=top + 1,
+        number=number,
         status=Status.DRAFT,
         replaces=current,
         columns=current.columns,

@@ -36,3 +36,20 @@ def seed_column_cells(path: Path, header_prefix: str) -> list[str]:
         if cell and cell not in cells:
             cells.append(cell)
     return cells
+
+
+def close_response(response) -> None:
+    """Close a streamed test response without closing the test's connection.
+
+    `response.close()` fires `request_finished`, whose handler closes the
+    database connection, which on PostgreSQL ends the test's transaction; the
+    test client itself disconnects that handler around its requests.
+    """
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)

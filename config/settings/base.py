@@ -171,8 +171,15 @@ DJANGO_TABLES2_PAGE_RANGE = 8
 SCHOOL_DOCUMENT_MAX_BYTES = env.int(
     "SCHOOL_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024
 )
+# Upper bound of the rows read from one imported sheet or table.
+ROADMAP_IMPORT_MAX_ROWS = env.int("ROADMAP_IMPORT_MAX_ROWS", default=5000)
+# Django refuses request bodies above this (bytes); the importer's own limit
+# below gives the clear message, this one stops abuse.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
+    "DATA_UPLOAD_MAX_MEMORY_SIZE", default=15 * 1024 * 1024
+)
 # Upper bound of one imported file (bytes).
-ROADMAP_IMPORT_MAX_BYTES = env.int("ROADMAP_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+ROADMAP_IMPORT_MAX_BYTES = env.int("ROADMAP_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -15,14 +15,16 @@ class ColumnKey(StrEnum):
     DEADLINE = "deadline"
     RESPONSIBLE = "responsible"
     INDICATOR = "indicator"
+    IGNORE = "ignore"
 
 
 @dataclass
 class Column:
-    """A recognised column: its meaning and its header as written."""
+    """A table column: its meaning, its header as written, its source position."""
 
     key: ColumnKey
     header: str
+    index: int
 
 
 @dataclass
@@ -196,14 +198,18 @@ def year_in(text: str | None) -> int | None:
 
 @dataclass
 class ParsedDocument:
-    """A pasted order with its roadmap table."""
+    """An order with its roadmap table, pasted as text or read from a file."""
 
     order: ParsedOrder | None
     title: str | None
+    # The columns that are read, in source order; ignored columns are left out.
     columns: list[Column]
     sections: list[ParsedSection]
     notes: list[RowNote] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Every header cell of the source table in order, read or ignored; each
+    # column's index points into this list.
+    source_headers: list[str] = field(default_factory=list)
 
     def activities(self) -> list[ParsedActivity]:
         """Return all activities in table order."""

@@ -86,19 +86,43 @@ def column_key(header: str) -> ColumnKey | None:
     return None
 
 
-def find_header(cells: list[str]) -> list[Column] | None:
+# A header cell of no known meaning that find_header(allow_unknown=True) accepts:
+# a few words, no digits («Примечание», «Отметка о выполнении»).
+_MAX_UNKNOWN_WORDS = 8
+_MAX_UNKNOWN_LENGTH = 80
+_DIGIT = re.compile(r"\d")
+
+
+def _plausible_unknown(text: str) -> bool:
+    return (
+        bool(text)
+        and len(text) <= _MAX_UNKNOWN_LENGTH
+        and len(text.split()) <= _MAX_UNKNOWN_WORDS
+        and _LETTER.search(text) is not None
+        and _DIGIT.search(text) is None
+    )
+
+
+def find_header(
+    cells: list[str], *, allow_unknown: bool = False
+) -> list[Column] | None:
     """Recognise a roadmap header row; return its columns in cell order, or None."""
+    # With allow_unknown, cells of no known meaning (or repeating a meaning
+    # already taken) become IGNORE columns, as long as the row still has a
+    # title column and a deadline or responsible column.
     texts = [clean_text(c)[0] for c in cells]
     while texts and not texts[-1]:
         texts.pop()
     if len(texts) < 2:
         return None
     columns: list[Column] = []
-    for text in texts:
+    for index, text in enumerate(texts):
         key = column_key(text)
         if key is None or any(c.key == key for c in columns):
-            return None
-        columns.append(Column(key=key, header=text))
+            if not (allow_unknown and _plausible_unknown(text)):
+                return None
+            key = ColumnKey.IGNORE
+        columns.append(Column(key=key, header=text, index=index))
     keys = {c.key for c in columns}
     if ColumnKey.TITLE not in keys:
         return None
@@ -130,11 +154,16 @@ def _starts_lower(text: str) -> bool:
 
 
 class TableReader:
-    """Reads table lines one by one after the header row."""
+    """Reads table rows one by one after the header row."""
 
-    def __init__(self, columns: list[Column]) -> None:
-        self.columns = columns
-        self.keys = [c.key for c in columns]
+    def __init__(self, columns: list[Column], *, headers: list[str] | None = None):
+        # headers: every header cell of the source table; columns: their meanings
+        # (IGNORE columns, or columns left out of the list, are not read).
+        self.headers = [c.header for c in columns] if headers is None else headers
+        self.width = max([len(self.headers), *(c.index + 1 for c in columns)])
+        self.columns = [c for c in columns if c.key is not ColumnKey.IGNORE]
+        self.keys = [c.key for c in self.columns]
+        self._header_texts = [h.lower() for h in self.headers]
         self.sections: list[ParsedSection] = []
         self.notes: list[RowNote] = []
         self.warnings: list[str] = []
@@ -153,18 +182,36 @@ class TableReader:
         return note
 
     def read(self, numbered_lines: list[tuple[int, str]]) -> None:
-        """Read the table lines that follow the header row."""
-        for line, raw in numbered_lines:
-            self._read_line(line, raw)
+        """Read the tab-separated table lines that follow the header row."""
+        self.read_rows([(line, raw.split("\t")) for line, raw in numbered_lines])
+
+    def read_rows(self, numbered_rows: list[tuple[int, list[str]]]) -> None:
+        """Read the table rows (cells in source column order) after the header row."""
+        for line, raw_cells in numbered_rows:
+            self._read_row(line, raw_cells)
         self._finish()
 
-    def _read_line(self, line: int, raw: str) -> None:
-        cleaned = [clean_text(c) for c in raw.split("\t")]
+    def _is_header(self, texts: list[str]) -> bool:
+        if find_header(texts) is not None:
+            return True
+        lowered = [t.lower() for t in texts]
+        while lowered and not lowered[-1]:
+            lowered.pop()
+        return lowered == self._header_texts
+
+    @staticmethod
+    def _is_column_numbers(texts: list[str]) -> bool:
+        # The row «1 | 2 | 3 | 4» that numbers the columns under a header.
+        filled = [(i, t) for i, t in enumerate(texts) if t]
+        return len(filled) >= 2 and all(t.rstrip(".") == str(i + 1) for i, t in filled)
+
+    def _read_row(self, line: int, raw_cells: list[str]) -> None:
+        cleaned = [clean_text(c) for c in raw_cells]
         texts = [text for text, _ in cleaned]
         if not any(texts):
             self._after_break = True
             return
-        if find_header(texts) is not None:
+        if self._is_header(texts):
             self._note(
                 line,
                 "header_skipped",
@@ -172,7 +219,28 @@ class TableReader:
             )
             self._after_break = True
             return
+        if self._is_column_numbers(texts):
+            self._note(
+                line,
+                "column_numbers_skipped",
+                gettext("Line %(line)s: the row of column numbers was skipped.")
+                % {"line": line},
+            )
+            return
         cells = self._map_cells(line, texts)
+        if cells is None:
+            self._note(
+                line,
+                "ignored_only",
+                gettext(
+                    "Line %(line)s: the row has text only in columns that are not "
+                    "read; it was skipped."
+                )
+                % {"line": line},
+                warn=True,
+            )
+            self._after_break = True
+            return
         markup = any(had for _, had in cleaned)
         kind = self._classify(cells)
         if kind == "section":
@@ -192,26 +260,42 @@ class TableReader:
                 self._activity.notes.append(note)
         self._after_break = False
 
-    def _map_cells(self, line: int, texts: list[str]) -> dict[ColumnKey, str]:
-        width = len(self.keys)
-        extra = [t for t in texts[width:] if t]
-        cells = dict(zip(self.keys, texts[:width], strict=False))
-        for key in self.keys:
-            cells.setdefault(key, "")
+    def _map_cells(self, line: int, texts: list[str]) -> dict[ColumnKey, str] | None:
+        """Return the row's text by meaning; None if only ignored cells have text."""
+        cells = {
+            c.key: texts[c.index] if c.index < len(texts) else "" for c in self.columns
+        }
+        extra = [t for t in texts[self.width :] if t]
         if extra:
-            last = self.keys[-1]
-            cells[last] = " ".join([cells[last], *extra]).strip()
-            self._note(
-                line,
-                "extra_cells",
-                gettext(
+            last = next((c for c in self.columns if c.index == self.width - 1), None)
+            header = self.headers[-1] if self.headers else ""
+            if last is not None:
+                cells[last.key] = " ".join([cells[last.key], *extra]).strip()
+                message = gettext(
                     "Line %(line)s: the row has more cells than the header; the extra "
                     "text was added to the column «%(column)s»."
                 )
-                % {"line": line, "column": self.columns[-1].header},
+            else:
+                message = gettext(
+                    "Line %(line)s: the row has more cells than the header; the extra "
+                    "text was left out with the column «%(column)s», which is not "
+                    "read."
+                )
+            self._note(
+                line,
+                "extra_cells",
+                message % {"line": line, "column": header},
                 warn=True,
             )
-        return cells
+        if any(cells.values()):
+            return cells
+        # A heading merged across the row keeps its text in the leftmost cell,
+        # which may be a column that is not read (an ignored «№»).
+        filled = [(i, t) for i, t in enumerate(texts[: self.width]) if t]
+        if len(filled) == 1 and filled[0][0] <= self.columns[0].index:
+            cells[self.keys[0]] = filled[0][1]
+            return cells
+        return None
 
     def _classify(self, cells: dict[ColumnKey, str]) -> str:
         first_key = self.keys[0]
@@ -384,9 +468,24 @@ class TableReader:
 
 
 def read_table(
-    columns: list[Column], numbered_lines: list[tuple[int, str]]
+    columns: list[Column],
+    numbered_lines: list[tuple[int, str]],
+    *,
+    headers: list[str] | None = None,
 ) -> TableReader:
     """Read the lines after the header row; return the reader with its results."""
-    reader = TableReader(columns)
+    reader = TableReader(columns, headers=headers)
     reader.read(numbered_lines)
+    return reader
+
+
+def read_table_rows(
+    columns: list[Column],
+    numbered_rows: list[tuple[int, list[str]]],
+    *,
+    headers: list[str] | None = None,
+) -> TableReader:
+    """Read the rows (lists of cells) after the header row; return the reader."""
+    reader = TableReader(columns, headers=headers)
+    reader.read_rows(numbered_rows)
     return reader

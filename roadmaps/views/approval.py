@@ -145,7 +145,27 @@ def edition_approve(request, pk, number):
     form = ApproveForm(
         request.POST or None, issuers=issuers, bases=bases, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
+    attached = edition.approving_order
+    if attached is not None and attached.status != Order.Status.DRAFT:
+        attached = None
+    if request.method == "POST" and request.POST.get("do") == "attached" and attached:
+        try:
+            workflow.edition_approve(
+                by=request.user,
+                edition=edition,
+                order=attached,
+                comment=request.POST.get("comment", ""),
+            )
+        except Refused as exc:
+            _refused(exc)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The plan is approved; the order is registered.")
+            )
+            return redirect(roadmap.get_absolute_url())
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             edition_approve_with_order(
@@ -179,7 +199,7 @@ def edition_approve(request, pk, number):
     return render(
         request,
         "roadmaps/approve.html",
-        {"roadmap": roadmap, "edition": edition, "form": form},
+        {"roadmap": roadmap, "edition": edition, "form": form, "attached": attached},
     )
 
 

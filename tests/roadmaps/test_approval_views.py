@@ -25,6 +25,7 @@ from tests.factories import (
     roadmap_with_edition,
     user_with_role,
 )
+from tests.helpers import close_response
 
 pytestmark = pytest.mark.django_db
 S = RoadmapEdition.Status
@@ -322,7 +323,7 @@ def test_school_document_path(client, w, settings, tmp_path):
     got = client.get(download)
     assert got.status_code == 200
     assert b"".join(got.streaming_content) == PDF
-    got.close()
+    close_response(got)
     client.force_login(w["outsider"])
     assert client.get(download).status_code == 404
     assert client.get(url).status_code == 404

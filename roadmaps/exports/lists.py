@@ -1,0 +1,217 @@
+"""Table exports: the filtered roadmap list and the consolidated workbook.
+
+Written with openpyxl's write-only mode row by row from `.iterator()`
+querysets, so memory stays flat whatever the number of plans or activities.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import IO
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from ..models import Activity, Level, RoadmapEdition
+
+CHUNK = 2000
+
+
+def _header(ws, titles: list[str], widths: list[int]) -> None:
+    for i, width in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    row = []
+    for title in titles:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        row.append(cell)
+    ws.append(row)
+    ws.freeze_panes = "A2"
+
+
+def safe(value):
+    """Text that a spreadsheet would take for a formula is written as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+PLAN_COLUMNS = [
+    (_("Roadmap"), 60),
+    (_("Body"), 40),
+    (_("Level"), 14),
+    (_("Region"), 24),
+    (_("Municipality"), 24),
+    (_("Year"), 8),
+    (_("Project"), 16),
+    (_("Status"), 22),
+    (_("Edition"), 9),
+    (_("Approving order"), 26),
+    (_("Activities"), 12),
+    (_("Deadline passed"), 14),
+]
+
+
+def _plan_rows(roadmaps, today: date):
+    passed = (
+        Activity.objects.filter(
+            edition=OuterRef("latest_edition"), deadline_end__lt=today
+        )
+        .order_by()
+        .values("edition")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    rows = roadmaps.annotate(deadline_passed=Subquery(passed)).values_list(
+        "title",
+        "owner__name",
+        "level",
+        "region__name",
+        "municipality__name",
+        "period_start",
+        "project__short_name",
+        "latest_edition__status",
+        "latest_edition__number",
+        "current_edition__approving_order__date",
+        "current_edition__approving_order__number",
+        "activity_count",
+        "deadline_passed",
+    )
+    levels = dict(Level.choices)
+    statuses = dict(RoadmapEdition.Status.choices)
+    for (
+        title,
+        owner,
+        level,
+        region,
+        municipality,
+        start,
+        project,
+        status,
+        number,
+        order_date,
+        order_number,
+        count,
+        deadline_passed,
+    ) in rows.iterator(chunk_size=CHUNK):
+        order = f"{order_date:%d.%m.%Y} № {order_number}" if order_number else ""
+        yield [
+            safe(title),
+            safe(owner),
+            str(levels.get(level, level)),
+            region or "",
+            municipality or "",
+            start.year,
+            project or "",
+            str(statuses.get(status, status or "")),
+            number,
+            order,
+            count or 0,
+            deadline_passed or 0,
+        ]
+
+
+def write_roadmap_list(roadmaps, out: IO[bytes], *, today: date) -> int:
+    """The roadmap list (already filtered and scoped) as a workbook."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Roadmaps"))
+    _header(ws, [str(t) for t, _w in PLAN_COLUMNS], [w for _t, w in PLAN_COLUMNS])
+    written = 0
+    for row in _plan_rows(roadmaps, today):
+        ws.append(row)
+        written += 1
+    wb.save(out)
+    return written
+
+
+ACTIVITY_COLUMNS = [
+    (_("Body"), 36),
+    (_("Roadmap"), 40),
+    (_("Edition"), 9),
+    (_("Section"), 30),
+    (_("No."), 7),
+    (_("Activity"), 60),
+    (_("Deadline"), 18),
+    (_("From"), 11),
+    (_("To"), 11),
+    (_("Responsible"), 36),
+    (_("Indicator"), 36),
+    (_("Deadline passed"), 12),
+]
+
+
+def write_consolidated(roadmaps, out: IO[bytes], *, today: date) -> int:
+    """Every plan in scope, then every activity of their latest editions."""
+    wb = Workbook(write_only=True)
+    plans = wb.create_sheet(_("Plans"))
+    _header(plans, [str(t) for t, _w in PLAN_COLUMNS], [w for _t, w in PLAN_COLUMNS])
+    for row in _plan_rows(roadmaps, today):
+        plans.append(row)
+    sheet = wb.create_sheet(_("Activities"))
+    _header(
+        sheet, [str(t) for t, _w in ACTIVITY_COLUMNS], [w for _t, w in ACTIVITY_COLUMNS]
+    )
+    activities = (
+        Activity.objects.filter(edition__in=roadmaps.values("latest_edition"))
+        .order_by("edition__roadmap__owner__name", "edition_id", "position")
+        .values_list(
+            "edition__roadmap__owner__name",
+            "edition__roadmap__title",
+            "edition__number",
+            "section__title",
+            "number",
+            "title",
+            "deadline_text",
+            "deadline_start",
+            "deadline_end",
+            "responsible_text",
+            "indicator_text",
+        )
+    )
+    written = 0
+    yes, no = _("yes"), ""
+    for (
+        owner,
+        title,
+        edition,
+        section,
+        number,
+        activity,
+        deadline,
+        start,
+        end,
+        responsible,
+        indicator,
+    ) in activities.iterator(chunk_size=CHUNK):
+        sheet.append(
+            [
+                safe(owner),
+                safe(title),
+                edition,
+                safe(section or ""),
+                number,
+                safe(activity),
+                safe(deadline),
+                start,
+                end,
+                safe(responsible),
+                safe(indicator),
+                yes if end is not None and end < today else no,
+            ]
+        )
+        written += 1
+    wb.save(out)
+    return written
+
+
+def scope_filter(roadmaps, *, region=None, municipality=None):
+    """Narrow to a region or a municipality (and their schools)."""
+    if municipality is not None:
+        return roadmaps.filter(municipality=municipality)
+    if region is not None:
+        return roadmaps.filter(Q(region=region))
+    return roadmaps
