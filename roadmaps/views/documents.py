@@ -98,17 +98,15 @@ def document_list(request, school_id):
         request.user, level=Level.SCHOOL, owner=school, year=year
     )
     for d in documents:
-        d.actions = [
-            a
-            for a in workflow.allowed_actions(
-                request.user,
-                level=Level.SCHOOL,
-                owner=school,
-                year=year,
-                status=d.status,
-                submitted_by_id=d.submitted_by_id,
-            )
-        ]
+        d.actions = workflow.allowed_actions(
+            request.user,
+            level=Level.SCHOOL,
+            owner=school,
+            year=year,
+            status=d.status,
+            submitted_by_id=d.submitted_by_id,
+            kinds=kinds,
+        )
     return render(
         request,
         "roadmaps/documents.html",

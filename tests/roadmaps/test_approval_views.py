@@ -352,3 +352,39 @@ def test_anti_risk_programme_needs_its_factor(client, w, settings, tmp_path):
 
 def test_activity_factory_plan_has_rows(w):
     assert ActivityFactory._meta.model.objects.filter(edition=w["edition"]).count() == 2
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_inbox_and_documents_queries_do_not_grow(client, w):
+    client.force_login(w["curator"])
+    client.get(reverse("home"))
+    inbox = reverse("roadmaps:inbox")
+    documents = reverse("roadmaps:document-list", args=[w["school"].pk]) + "?year=2022"
+
+    def add_waiting(n):
+        for _ in range(n):
+            plan = roadmap_with_edition(owner=w["school"], activities=1)
+            workflow.edition_submit(by=w["school_user"], edition=plan.latest_edition)
+            SchoolDocument.objects.create(
+                school=w["school"],
+                project=ProjectFactory(),
+                year=2022,
+                kind="concept",
+                title="Концепция",
+                file="x.pdf",
+                uploaded_by=w["school_user"],
+                status="submitted",
+            )
+
+    add_waiting(1)
+    small = (_queries(client, inbox), _queries(client, documents))
+    add_waiting(5)
+    assert (_queries(client, inbox), _queries(client, documents)) == small
