@@ -187,16 +187,19 @@ def cell_text(activity, key: str) -> str:
     return (getattr(activity, name, "") or "") if name else ""
 
 
-def printed_edition(edition: RoadmapEdition) -> PrintedEdition:
-    """Everything the export prints for an edition, loaded in constant queries."""
+def printed_edition(edition: RoadmapEdition, *, plan_only=False) -> PrintedEdition:
+    """Everything the export prints for an edition, loaded in constant queries.
+
+    `plan_only` leaves out the order and the appendix header: the plan alone.
+    """
     edition = load_edition(edition)
-    order = edition.approving_order
+    order = None if plan_only else edition.approving_order
     columns = edition.columns or [{"key": "title", "header": ""}]
     keys = [str(c.get("key", "")) for c in columns]
     printed = PrintedEdition(
         edition=edition,
         order=printed_order(order) if order is not None else None,
-        appendix=_appendix_text(edition, _first_order(edition)),
+        appendix="" if plan_only else _appendix_text(edition, _first_order(edition)),
         title=edition.roadmap.title.strip(),
         keys=keys,
         headers=[str(c.get("header", "")) for c in columns],

@@ -322,9 +322,10 @@ def _appendix_pages(
             _cell(cell, text, size=size, align=align)
 
 
-def edition_document(edition: RoadmapEdition) -> WordDocument:
-    """The order (portrait) and, in a section of its own, the appendix with the plan."""
-    printed = printed_edition(edition)
+def edition_document(edition: RoadmapEdition, *, plan_only=False) -> WordDocument:
+    """The order (portrait) and, in a section of its own, the appendix with the
+    plan; `plan_only` gives the plan alone."""
+    printed = printed_edition(edition, plan_only=plan_only)
     document = docx.Document()
     _setup_styles(document)
     layout = printed.layout()
@@ -346,6 +347,6 @@ def edition_document(edition: RoadmapEdition) -> WordDocument:
     return document
 
 
-def write_edition_docx(edition: RoadmapEdition, out) -> None:
+def write_edition_docx(edition: RoadmapEdition, out, *, plan_only=False) -> None:
     """Write the edition's Word document to a binary file object."""
-    edition_document(edition).save(out)
+    edition_document(edition, plan_only=plan_only).save(out)

@@ -303,9 +303,10 @@ def _workbook() -> openpyxl.Workbook:
     return workbook
 
 
-def edition_workbook(edition: RoadmapEdition) -> openpyxl.Workbook:
-    """The order and appendix sheets; a plan without an order gives the plan alone."""
-    printed = printed_edition(edition)
+def edition_workbook(edition: RoadmapEdition, *, plan_only=False) -> openpyxl.Workbook:
+    """The order and appendix sheets; a plan without an order (or `plan_only`)
+    gives the plan alone."""
+    printed = printed_edition(edition, plan_only=plan_only)
     workbook = _workbook()
     layout = printed.layout()
     if printed.order is not None:
@@ -322,6 +323,6 @@ def edition_workbook(edition: RoadmapEdition) -> openpyxl.Workbook:
     return workbook
 
 
-def write_edition_xlsx(edition: RoadmapEdition, out) -> None:
+def write_edition_xlsx(edition: RoadmapEdition, out, *, plan_only=False) -> None:
     """Write the edition's workbook to a binary file object."""
-    edition_workbook(edition).save(out)
+    edition_workbook(edition, plan_only=plan_only).save(out)

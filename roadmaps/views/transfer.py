@@ -256,15 +256,15 @@ def edition_download(request, pk, number, fmt):
     if edition is None or fmt not in ("xlsx", "docx"):
         raise Http404
     edition.roadmap = roadmap
+    plan_only = request.GET.get("part") == "plan"
     buffer = io.BytesIO()
-    if fmt == "xlsx":
-        write_edition_xlsx(edition, buffer)
-    else:
-        write_edition_docx(edition, buffer)
+    write = write_edition_xlsx if fmt == "xlsx" else write_edition_docx
+    write(edition, buffer, plan_only=plan_only)
     buffer.seek(0)
-    return FileResponse(
-        buffer, as_attachment=True, filename=export_filename(edition, fmt)
-    )
+    name = export_filename(edition, fmt)
+    if plan_only:
+        name = f"dorozhnaya_karta_{roadmap.pk}_red{edition.number}.{fmt}"
+    return FileResponse(buffer, as_attachment=True, filename=name)
 
 
 def _spooled_response(write, filename):

@@ -369,3 +369,22 @@ def test_exports_neutralise_formulas_in_user_text(client, db):
     value = book.active.cell(row=2, column=1).value
     assert not value.startswith("=")
     assert value.endswith('=HYPERLINK("http://evil","x")')
+
+
+def test_plan_alone_download_leaves_the_order_out(client, demo):
+    edition = plan("43")
+    client.force_login(demo.get(username="kolpna"))
+    url = reverse(
+        "roadmaps:edition-download", args=[edition.roadmap_id, edition.number, "xlsx"]
+    )
+    response = client.get(url, {"part": "plan"})
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["Дорожная карта"]
+    texts = [v for row in book.active.iter_rows(values_only=True) for v in row if v]
+    assert not any("Приложение" in str(t) for t in texts)
+    assert (
+        parse_file(
+            b"".join(client.get(url, {"part": "plan"}).streaming_content), "p.xlsx"
+        ).activity_count()
+        == 17
+    )
