@@ -661,15 +661,9 @@ class WorkflowAction(models.TextChoices):
     NEW_EDITION = "new_edition", _("new edition started")
 
 
-class EditionEvent(models.Model):
-    """One move of an edition through the approval workflow."""
+class WorkflowEvent(models.Model):
+    """One move through the approval workflow: who, when, from, to, why."""
 
-    edition = models.ForeignKey(
-        RoadmapEdition,
-        on_delete=models.CASCADE,
-        related_name="events",
-        verbose_name=_("edition"),
-    )
     action = models.CharField(
         _("action"), max_length=12, choices=WorkflowAction.choices
     )
@@ -685,7 +679,21 @@ class EditionEvent(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "pk"]
+
+
+class EditionEvent(WorkflowEvent):
+    """One move of an edition through the approval workflow."""
+
+    edition = models.ForeignKey(
+        RoadmapEdition,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("edition"),
+    )
+
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("workflow event")
         verbose_name_plural = _("workflow events")
         indexes = [models.Index(fields=["edition", "created_at"])]
@@ -777,7 +785,7 @@ class SchoolDocument(models.Model):
         return Level.SCHOOL
 
 
-class DocumentEvent(models.Model):
+class DocumentEvent(WorkflowEvent):
     """One move of a school document through the agree/approve path."""
 
     document = models.ForeignKey(
@@ -786,22 +794,8 @@ class DocumentEvent(models.Model):
         related_name="events",
         verbose_name=_("document"),
     )
-    action = models.CharField(
-        _("action"), max_length=12, choices=WorkflowAction.choices
-    )
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("who"),
-    )
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("document event")
         verbose_name_plural = _("document events")
 
