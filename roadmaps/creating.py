@@ -11,7 +11,7 @@ from schools.access import Refused, can
 from schools.models import Organisation, Project
 
 from .derive import PlanContext, apply_derived, save_executors
-from .editing import build_columns, edition_renumber
+from .editing import build_columns, edition_renumber, plan_header_errors
 from .executors import ExecutorRole
 from .imports import LEVEL_OF_KIND_LEVEL, search_text_for
 from .models import (
@@ -152,15 +152,7 @@ def roadmap_create(
     plan one level up (each taken activity keeps a link to its source)."""
     if not can(by, "create_roadmap", owner):
         raise Refused("not_editor")
-    errors = {}
-    if not (title or "").strip():
-        errors["title"] = ValidationError(
-            _("Name the plan: the title cannot be empty."), code="title_required"
-        )
-    if period_start and period_end and period_end < period_start:
-        errors["period_end"] = ValidationError(
-            _("The period cannot end before it starts."), code="period_order"
-        )
+    errors = plan_header_errors(title, period_start, period_end)
     level = LEVEL_OF_KIND_LEVEL[owner.kind.level]
     if template is not None and template.level != level:
         errors["template"] = ValidationError(

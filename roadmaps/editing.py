@@ -424,6 +424,21 @@ def section_move(*, by, section: Section, direction: str) -> Section:
 
 # --- the plan as a whole -------------------------------------------------
 
+
+def plan_header_errors(title, period_start, period_end) -> dict:
+    """Field errors of a plan's title and period (for a new plan or settings)."""
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = ValidationError(
+            _("Name the plan: the title cannot be empty."), code="title_required"
+        )
+    if period_start and period_end and period_end < period_start:
+        errors["period_end"] = ValidationError(
+            _("The period cannot end before it starts."), code="period_order"
+        )
+    return errors
+
+
 OPTIONAL_COLUMNS = ("description", "indicator")
 DEFAULT_HEADERS = {
     "number": "№",
@@ -477,15 +492,7 @@ def edition_update_settings(
     edition = _lock_edition(edition)
     check_editor(by, edition)
     _check_version(edition, version)
-    errors = {}
-    if not (title or "").strip():
-        errors["title"] = ValidationError(
-            _("Name the plan: the title cannot be empty."), code="title_required"
-        )
-    if period_start and period_end and period_end < period_start:
-        errors["period_end"] = ValidationError(
-            _("The period cannot end before it starts."), code="period_order"
-        )
+    errors = plan_header_errors(title, period_start, period_end)
     if numbering not in Numbering.values:
         errors["numbering"] = ValidationError(_("Unknown numbering."), code="invalid")
     if errors:

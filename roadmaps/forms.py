@@ -1,11 +1,33 @@
 """Forms of the plan editor. Rules live in the services; forms carry input."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Organisation, Project
 
 from .models import Numbering, Order, Roadmap, RoadmapTemplate, SchoolDocument
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's refusal next to the fields it names, or above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class OptionalColumnsMixin:
+    """The «Описание» and «Показатель» checkboxes of plan forms."""
+
+    def optional_columns(self) -> set[str]:
+        chosen = set()
+        if self.cleaned_data.get("include_description"):
+            chosen.add("description")
+        if self.cleaned_data.get("include_indicator"):
+            chosen.add("indicator")
+        return chosen
 
 
 class ActivityForm(forms.Form):
@@ -75,7 +97,7 @@ class SectionForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(OptionalColumnsMixin, forms.Form):
     title = forms.CharField(
         label=_("Title"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -131,16 +153,8 @@ class SettingsForm(forms.Form):
             if key.startswith("header_")
         }
 
-    def optional_columns(self) -> set[str]:
-        chosen = set()
-        if self.cleaned_data.get("include_description"):
-            chosen.add("description")
-        if self.cleaned_data.get("include_indicator"):
-            chosen.add("indicator")
-        return chosen
 
-
-class RoadmapCreateForm(forms.Form):
+class RoadmapCreateForm(OptionalColumnsMixin, forms.Form):
     START_CHOICES = [
         ("empty", _("an empty plan")),
         ("template", _("a template")),
@@ -208,14 +222,6 @@ class RoadmapCreateForm(forms.Form):
         if start == "upper" and not cleaned.get("source"):
             self.add_error("source", _("Choose the plan to take activities from."))
         return cleaned
-
-    def optional_columns(self) -> set[str]:
-        chosen = set()
-        if self.cleaned_data.get("include_description"):
-            chosen.add("description")
-        if self.cleaned_data.get("include_indicator"):
-            chosen.add("indicator")
-        return chosen
 
 
 class BulkForm(forms.Form):

@@ -51,10 +51,6 @@ class RoadmapQuerySet(models.QuerySet):
         q = roadmap_q(scope_for(user))
         return self.none() if q is None else self.filter(q)
 
-    def of_level(self, level: str):
-        """Roadmaps of one level."""
-        return self.filter(level=level)
-
     def in_force(self):
         """Roadmaps with an approved edition."""
         return self.filter(current_edition__isnull=False)
@@ -67,10 +63,6 @@ class OrderQuerySet(models.QuerySet):
         if scope.is_empty or (scope.reference and not scope.everything):
             return self.none()
         return self.filter(organisation_q(scope, prefix="issuer__"))
-
-    def signed(self):
-        """Orders that are signed and so never change."""
-        return self.filter(status="signed")
 
 
 class ActivityQuerySet(models.QuerySet):

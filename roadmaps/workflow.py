@@ -84,9 +84,6 @@ MOVES: dict[tuple[str, str], Move] = {
     ),
 }
 
-# Approving an edition needs an order; school documents are approved without.
-NEEDS_ORDER = {Level.SCHOOL, Level.MUNICIPAL, Level.REGIONAL}
-
 
 def actor_kinds(user, *, level: str, owner: Organisation, year: int) -> set[str]:
     """Every way the user stands towards a plan of this owner."""
@@ -174,6 +171,24 @@ def _check_move(user, *, level, owner, year, status, action, submitted_by_id, co
             }
         )
     return move
+
+
+def _record_move(event_model, field, subject, action, previous, target, by, comment):
+    """Write the event row and notify, once the transaction commits, whom the
+    move concerns."""
+    event_model.objects.create(
+        **{field: subject},
+        action=action,
+        from_status=previous,
+        to_status=target,
+        actor=by,
+        comment=(comment or "").strip(),
+    )
+    transaction.on_commit(
+        lambda: notify_move(
+            **{f"{field}_id": subject.pk}, action=action, actor_id=by.pk
+        )
+    )
 
 
 # --- editions ------------------------------------------------------------------
@@ -277,16 +292,8 @@ def edition_move(
         roadmap.current_edition = edition
         roadmap.latest_edition = edition
         roadmap.save(update_fields=["current_edition", "latest_edition"])
-    EditionEvent.objects.create(
-        edition=edition,
-        action=action,
-        from_status=previous,
-        to_status=move.target,
-        actor=by,
-        comment=(comment or "").strip(),
-    )
-    transaction.on_commit(
-        lambda: notify_move(edition_id=edition.pk, action=action, actor_id=by.pk)
+    _record_move(
+        EditionEvent, "edition", edition, action, previous, move.target, by, comment
     )
     return edition
 
@@ -460,16 +467,8 @@ def document_move(
         fields.append("submitted_by")
     document._history_user = by
     document.save(update_fields=fields)
-    DocumentEvent.objects.create(
-        document=document,
-        action=action,
-        from_status=previous,
-        to_status=move.target,
-        actor=by,
-        comment=(comment or "").strip(),
-    )
-    transaction.on_commit(
-        lambda: notify_move(document_id=document.pk, action=action, actor_id=by.pk)
+    _record_move(
+        DocumentEvent, "document", document, action, previous, move.target, by, comment
     )
     return document
 

@@ -157,12 +157,6 @@ def scope_for(user) -> Scope:
     return scope
 
 
-def forget_scope(user) -> None:
-    """Drop the cached scope (after roles or assignments change)."""
-    if hasattr(user, "_portal_scope"):
-        del user._portal_scope
-
-
 def organisation_q(scope: Scope, prefix: str = "") -> Q:
     """Rows whose organisation (at `prefix`) the scope may read."""
     if scope.everything or scope.reference:
@@ -201,12 +195,6 @@ class Refused(PermissionDenied):
         self.message = message
 
 
-def require(allowed: bool, code: str = "forbidden") -> None:
-    """Raise Refused(code) unless allowed."""
-    if not allowed:
-        raise Refused(code)
-
-
 # --- object-level rights -------------------------------------------------
 # Each app registers the checks of its models here (see roadmaps/permissions),
 # so views, services and the permission-matrix tests ask one function.
@@ -230,8 +218,3 @@ def can(user, action: str, obj) -> bool:
     if check is None or not getattr(user, "is_authenticated", False):
         return False
     return bool(check(user, obj))
-
-
-def ensure_can(user, action: str, obj, code: str = "forbidden") -> None:
-    """Raise Refused(code) unless the user may do `action` to `obj`."""
-    require(can(user, action, obj), code)

@@ -17,12 +17,6 @@ class OrganisationQuerySet(models.QuerySet):
         """Only schools."""
         return self.filter(kind__code="school")
 
-    def of_level(self, level: str):
-        """Bodies of one level (federal, regional, municipal, school)."""
-        return self.filter(kind__level=level)
-
 
 class MembershipQuerySet(models.QuerySet):
-    def of_role(self, role: str):
-        """Memberships of one role."""
-        return self.filter(role=role)
+    pass

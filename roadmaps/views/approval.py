@@ -17,7 +17,12 @@ from schools.models import Profile
 
 from .. import workflow
 from ..compare import editions_compare, summary
-from ..forms import ApproveForm, NotificationSettingsForm, WorkflowForm
+from ..forms import (
+    ApproveForm,
+    NotificationSettingsForm,
+    WorkflowForm,
+    add_service_errors,
+)
 from ..models import Level, Notification, Order, Roadmap, RoadmapEdition
 from ..orders import (
     edition_approve_with_order,
@@ -186,11 +191,7 @@ def edition_approve(request, pk, number):
         except Refused as exc:
             _refused(exc)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The plan is approved; the order is registered.")

@@ -13,7 +13,7 @@ from schools.access import Refused, scope_for
 from schools.models import Organisation, Project
 
 from .. import workflow
-from ..forms import DocumentUploadForm, WorkflowForm
+from ..forms import DocumentUploadForm, WorkflowForm, add_service_errors
 from ..models import Level, SchoolDocument
 
 
@@ -63,8 +63,7 @@ def document_list(request, school_id):
             except Refused as exc:
                 raise PermissionDenied from exc
             except ValidationError as exc:
-                for field, errors in exc.error_dict.items():
-                    upload_form.add_error(field, errors)
+                add_service_errors(upload_form, exc)
             else:
                 messages.success(request, _("The document is uploaded as a draft."))
                 return redirect(f"{request.path}?year={year}")

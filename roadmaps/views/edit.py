@@ -30,6 +30,7 @@ from ..forms import (
     RoadmapCreateForm,
     SectionForm,
     SettingsForm,
+    add_service_errors,
 )
 from ..imports import LEVEL_OF_KIND_LEVEL
 from ..indicators import parse_target
@@ -255,11 +256,7 @@ def settings_update(request, pk):
                 ),
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
         except Refused as exc:
             return refuse(request, roadmap, edition, exc)
         else:
@@ -289,8 +286,7 @@ def activity_add(request, pk):
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             return refuse(request, roadmap, edition, exc)
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, exc)
         return add_form_response(request, roadmap, edition, form, section_id)
     except Refused as exc:
         return refuse(request, roadmap, edition, exc)
@@ -368,8 +364,7 @@ def activity_edit(request, pk, activity_id):
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             return refuse(request, roadmap, edition, exc)
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, exc)
         return row_form_response(request, roadmap, edition, activity, form)
     except Refused as exc:
         return refuse(request, roadmap, edition, exc)
@@ -505,7 +500,7 @@ def section_edit(request, pk, section_id):
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 return refuse(request, roadmap, edition, exc)
-            form.add_error("title", exc.error_dict["title"])
+            add_service_errors(form, exc)
         except Refused as exc:
             return refuse(request, roadmap, edition, exc)
         else:
@@ -717,8 +712,7 @@ def roadmap_new(request):
         except Refused as exc:
             raise PermissionDenied from exc
         except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The plan is created as a draft."))
             return redirect(editor_url(roadmap))
