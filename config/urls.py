@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("roadmaps/", include("roadmaps.urls")),
     path("bodies/", include("schools.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

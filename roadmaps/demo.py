@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
+from monitoring import demo as monitoring_demo
 from schools.models import (
     CuratorAssignment,
     Membership,
@@ -530,6 +531,7 @@ def load_demo() -> DemoReport:
         else:
             imported.append((seed.file, *done))
     _users(orgs, projects)
+    monitoring_demo.load(orgs, projects)
     bodies = {u.username: orgs[u.body].display_name for u in USERS if u.body}
     for username, school, _year in CURATED:
         schools = [bodies.get(username), orgs[school].display_name]

@@ -494,6 +494,12 @@ class Activity(models.Model):
         choices=TargetComparator.choices,
         blank=True,
     )
+    risk_factors = models.ManyToManyField(
+        "monitoring.RiskFactor",
+        blank=True,
+        related_name="activities",
+        verbose_name=_("risk factors addressed"),
+    )
     # Stays the same across editions so that reports survive a new edition.
     lineage = models.UUIDField(_("lineage"), default=uuid.uuid4, db_index=True)
     source_activity = models.ForeignKey(

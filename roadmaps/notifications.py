@@ -126,6 +126,16 @@ def notify_move(*, action, actor_id, edition_id=None, document_id=None) -> int:
         "actor": actor.get_full_name() or actor.username,
         "comment": comment or "",
     }
+    deliver(users, text, url)
+    return len(users)
+
+
+def deliver(users, text: str, url: str) -> None:
+    """Notify `users` in the portal and, unless they opted out, by e-mail.
+
+    Call it from `transaction.on_commit` so a rolled-back change says nothing.
+    """
+    users = list(users)
     Notification.objects.bulk_create(
         Notification(user=u, text=text[:500], url=url) for u in users
     )
@@ -148,7 +158,6 @@ def notify_move(*, action, actor_id, edition_id=None, document_id=None) -> int:
         except OSError:
             # The move is done; a mail server being down must not undo it.
             log.exception("Notification e-mail to %s failed", user.email)
-    return len(users)
 
 
 def unread_count(user) -> int:

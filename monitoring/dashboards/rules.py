@@ -1,0 +1,1 @@
+"""Object-level rights of dashboards, registered in schools.access (see ready())."""

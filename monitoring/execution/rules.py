@@ -1,0 +1,1 @@
+"""Object-level rights of execution, registered in schools.access (see ready())."""

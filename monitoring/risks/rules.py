@@ -1,0 +1,1 @@
+"""Object-level rights of risks, registered in schools.access (see ready())."""

@@ -1,0 +1,1 @@
+"""Object-level rights of stages, registered in schools.access (see ready())."""

@@ -1,0 +1,1 @@
+"""Object-level rights of visits, registered in schools.access (see ready())."""
