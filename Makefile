@@ -43,7 +43,9 @@ migrate: install
 demo: migrate ## Load the demo data (seed documents, demo users; prints passwords)
 	DEBUG=true $(BIN)/python manage.py load_demo
 
-run: demo ## Install, migrate, load the demo and serve on http://127.0.0.1:8000
+run: demo ## Install, migrate, load the demo and serve on http://127.0.0.1:8000 (with the task worker)
+	@DEBUG=true $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 browser: ## Install Debian's Chromium for the browser tests (needs root)

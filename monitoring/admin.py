@@ -1,6 +1,18 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import MonitoringStageType, RiskFactor
+from .models import (
+    ActivityReport,
+    CuratorVisit,
+    MonitoringField,
+    MonitoringStage,
+    MonitoringStageType,
+    MonitoringSubmission,
+    RiskFactor,
+    RiskProfile,
+    RiskProfileEntry,
+    VisitSchedule,
+)
 
 
 @admin.register(RiskFactor)
@@ -12,3 +24,57 @@ class RiskFactorAdmin(admin.ModelAdmin):
 @admin.register(MonitoringStageType)
 class MonitoringStageTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "usual_month", "position"]
+
+
+class FieldInline(admin.TabularInline):
+    model = MonitoringField
+    extra = 0
+
+
+@admin.register(MonitoringStage)
+class MonitoringStageAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "region", "year", "stage_type", "opens_on", "closes_on"]
+    list_filter = ["year", "stage_type", "is_published"]
+    list_select_related = ["region", "stage_type"]
+    inlines = [FieldInline]
+
+
+@admin.register(MonitoringSubmission)
+class MonitoringSubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ["school", "stage", "status", "submitted_at"]
+    list_filter = ["status", "stage__year"]
+    list_select_related = ["school", "stage"]
+    raw_id_fields = ["school", "stage", "submitted_by", "decided_by"]
+
+
+@admin.register(ActivityReport)
+class ActivityReportAdmin(SimpleHistoryAdmin):
+    list_display = ["activity", "result", "done_on", "decision", "is_latest"]
+    list_filter = ["result", "decision", "is_latest"]
+    raw_id_fields = ["roadmap", "activity", "reporter", "decided_by"]
+
+
+class EntryInline(admin.TabularInline):
+    model = RiskProfileEntry
+    extra = 0
+
+
+@admin.register(RiskProfile)
+class RiskProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["school", "year", "status"]
+    list_filter = ["year", "status"]
+    raw_id_fields = ["school", "verified_by"]
+    inlines = [EntryInline]
+
+
+class VisitInline(admin.TabularInline):
+    model = CuratorVisit
+    extra = 0
+    raw_id_fields = ["curator", "school"]
+
+
+@admin.register(VisitSchedule)
+class VisitScheduleAdmin(SimpleHistoryAdmin):
+    list_display = ["municipality", "year", "status"]
+    list_filter = ["year", "status"]
+    inlines = [VisitInline]

@@ -8,3 +8,4 @@ class RoadmapsConfig(AppConfig):
 
     def ready(self):
         from . import permissions  # noqa: F401  (registers the rights)
+        from .exports import kinds  # noqa: F401  (registers the list exports)

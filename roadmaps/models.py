@@ -876,3 +876,64 @@ class ImportUpload(models.Model):
 
     def __str__(self):
         return self.filename or str(self.pk)
+
+
+def export_path(instance, filename):
+    return f"exports/{instance.user_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A large export generated in the background (see roadmaps/exports/jobs.py).
+
+    The file is kept for the user who asked for it and served only to them.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being generated")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("export"), max_length=40)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(
+        _("file"), upload_to=export_path, max_length=300, blank=True
+    )
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import approval, browse, documents, edit, history, transfer
+from .views import approval, browse, documents, edit, exports, history, transfer
 
 app_name = "roadmaps"
 
@@ -49,8 +49,20 @@ urlpatterns = [
     ),
     path("<int:pk>/editions/new/", approval.edition_new, name="edition-new"),
     path("<int:pk>/compare/", approval.compare, name="edition-compare"),
-    path("export.xlsx", transfer.roadmap_list_export, name="roadmap-export"),
-    path("consolidated.xlsx", transfer.consolidated_export, name="consolidated-export"),
+    path("export.xlsx", exports.export, {"kind": "roadmaps"}, name="roadmap-export"),
+    path(
+        "consolidated.xlsx",
+        exports.export,
+        {"kind": "consolidated"},
+        name="consolidated-export",
+    ),
+    path("exports/", exports.job_list, name="export-jobs"),
+    path("exports/<int:pk>/", exports.job_detail, name="export-job"),
+    path(
+        "exports/<int:pk>/download/",
+        exports.job_download,
+        name="export-job-download",
+    ),
     path("import/", transfer.import_start, name="import-start"),
     path("import/<int:pk>/", transfer.import_preview, name="import-preview"),
     path(

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "django_tasks_db",
     "schools",
     "roadmaps",
     "monitoring",
@@ -187,3 +188,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Background jobs (Django's tasks framework, stored in the database; run
+# `python manage.py db_worker` beside the web server). Exports of more rows
+# than EXPORT_INLINE_MAX_ROWS are generated there with visible progress;
+# smaller ones are streamed at once.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+# Finished export files are deleted after this many days (prune_exports).
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import tempfile
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,13 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from schools.access import Refused
-from schools.models import Municipality, Region
 
 from ..derive import PlanContext
 from ..exports.docx import export_filename, write_edition_docx
-from ..exports.lists import scope_filter, write_consolidated, write_roadmap_list
 from ..exports.xlsx import write_edition_xlsx
-from ..filters import RoadmapFilter
 from ..forms import ImportForm
 from ..imports import (
     ImportFailure,
@@ -38,7 +34,6 @@ from ..selectors import (
     editions_visible,
     owners_creatable_by,
     roadmap_get_visible,
-    roadmap_list_visible,
 )
 
 KEEP_UPLOADS = timedelta(days=1)
@@ -265,56 +260,3 @@ def edition_download(request, pk, number, fmt):
     if plan_only:
         name = f"dorozhnaya_karta_{roadmap.pk}_red{edition.number}.{fmt}"
     return FileResponse(buffer, as_attachment=True, filename=name)
-
-
-def _spooled_response(write, filename):
-    # Memory stays flat: the workbook spills to disk past a few megabytes.
-    # FileResponse closes the file when the response is sent.
-    spooled = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115
-    write(spooled)
-    spooled.seek(0)
-    return FileResponse(spooled, as_attachment=True, filename=filename)
-
-
-@require_GET
-def roadmap_list_export(request):
-    """The roadmap list with the page's own filters, as Excel."""
-    visible = Roadmap.objects.visible_to(request.user)
-    filterset = RoadmapFilter(
-        request.GET, queryset=roadmap_list_visible(user=request.user), visible=visible
-    )
-    roadmaps = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    today = timezone.localdate()
-    return _spooled_response(
-        lambda out: write_roadmap_list(
-            roadmaps.order_by("-period_start", "title"), out, today=today
-        ),
-        f"dorozhnye_karty_{today:%Y-%m-%d}.xlsx",
-    )
-
-
-@require_GET
-def consolidated_export(request):
-    """Every plan of a municipality or a region in the user's scope, with their
-    activities: one workbook for the municipality's or region's staff."""
-    roadmaps = roadmap_list_visible(user=request.user)
-    municipality = region = None
-    if request.GET.get("municipality"):
-        municipality = get_object_or_404(
-            Municipality.objects.filter(pk__in=roadmaps.values("municipality")),
-            pk=request.GET["municipality"],
-        )
-    elif request.GET.get("region"):
-        region = get_object_or_404(
-            Region.objects.filter(pk__in=roadmaps.values("region")),
-            pk=request.GET["region"],
-        )
-    else:
-        raise Http404
-    scoped = scope_filter(roadmaps, region=region, municipality=municipality)
-    today = timezone.localdate()
-    name = "svod" + (f"_mo{municipality.pk}" if municipality else f"_reg{region.pk}")
-    return _spooled_response(
-        lambda out: write_consolidated(scoped.order_by("title"), out, today=today),
-        f"{name}_{today:%Y-%m-%d}.xlsx",
-    )
