@@ -73,8 +73,14 @@ def editions_visible(*, user, roadmap: Roadmap) -> list[RoadmapEdition]:
     return list(editions)
 
 
-def edition_for_display(*, edition: RoadmapEdition) -> RoadmapEdition:
-    """Prefetch the edition's sections, activities and executors onto it."""
+def edition_for_display(
+    *, edition: RoadmapEdition, execution_for=None
+) -> RoadmapEdition:
+    """Prefetch the edition's sections, activities and executors onto it.
+
+    With `execution_for` (a user), activities also carry their execution
+    (monitoring.execution.selectors.with_execution), in the same query.
+    """
     activities = Activity.objects.order_by("position").prefetch_related(
         Prefetch(
             "executors",
@@ -83,6 +89,10 @@ def edition_for_display(*, edition: RoadmapEdition) -> RoadmapEdition:
             ),
         )
     )
+    if execution_for is not None:
+        from monitoring.execution.selectors import with_execution
+
+        activities = with_execution(activities, user=execution_for)
     prefetch_related_objects(
         [edition], "sections", Prefetch("activities", queryset=activities)
     )

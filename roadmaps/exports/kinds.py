@@ -34,8 +34,8 @@ def roadmap_list(user, filters: QueryDict, today: date) -> Prepared:
         title=_("Roadmaps (list)"),
         filename=f"dorozhnye_karty_{today:%Y-%m-%d}.xlsx",
         rows=roadmaps.count(),
-        write=lambda out, progress: _write(
-            write_roadmap_list, roadmaps, out, today, progress
+        write=lambda out, progress: write_roadmap_list(
+            roadmaps, out, today=today, progress=progress
         ),
     )
 
@@ -69,8 +69,8 @@ def consolidated(user, filters: QueryDict, today: date) -> Prepared:
         title=_("Consolidated workbook: %(place)s") % {"place": place},
         filename=f"{name}_{today:%Y-%m-%d}.xlsx",
         rows=rows,
-        write=lambda out, progress: _write(
-            write_consolidated, scoped, out, today, progress
+        write=lambda out, progress: write_consolidated(
+            scoped, out, today=today, progress=progress
         ),
     )
 
@@ -80,12 +80,3 @@ def _id(value: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise Http404 from None
-
-
-def _write(writer, rows, out, today, progress):
-    # TEMPORARY until the list writers take `progress` (issue 6 integration).
-    import inspect
-
-    if "progress" in inspect.signature(writer).parameters:
-        return writer(rows, out, today=today, progress=progress)
-    return writer(rows, out, today=today)

@@ -6,14 +6,17 @@ querysets, so memory stays flat whatever the number of plans or activities.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import IO
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+
+from monitoring import progress as monitoring_progress
 
 from ..models import Activity, Level, RoadmapEdition
 
@@ -52,21 +55,27 @@ PLAN_COLUMNS = [
     (_("Edition"), 9),
     (_("Approving order"), 26),
     (_("Activities"), 12),
-    (_("Deadline passed"), 14),
+    (_("Done, %"), 11),
+    (_("Overdue"), 11),
 ]
 
 
-def _plan_rows(roadmaps, today: date):
-    passed = (
-        Activity.objects.filter(
-            edition=OuterRef("latest_edition"), deadline_end__lt=today
-        )
-        .order_by()
-        .values("edition")
-        .annotate(c=Count("pk"))
-        .values("c")
+def _count(activities) -> Subquery:
+    return Subquery(
+        activities.order_by().values("edition").annotate(c=Count("pk")).values("c"),
+        output_field=IntegerField(),
     )
-    rows = roadmaps.annotate(deadline_passed=Subquery(passed)).values_list(
+
+
+def _plan_rows(roadmaps, today: date):
+    """Rows of the plans sheet. Execution counts read the edition in force (one
+    subquery each, whatever the number of plans) by monitoring.progress."""
+    in_force = Activity.objects.filter(edition=OuterRef("current_edition"))
+    rows = roadmaps.annotate(
+        in_force_count=_count(in_force),
+        done_count=_count(in_force.filter(monitoring_progress.done_exists())),
+        overdue_count=_count(in_force.filter(monitoring_progress.overdue_q(today))),
+    ).values_list(
         "title",
         "owner__name",
         "level",
@@ -79,7 +88,10 @@ def _plan_rows(roadmaps, today: date):
         "current_edition__approving_order__date",
         "current_edition__approving_order__number",
         "activity_count",
-        "deadline_passed",
+        "current_edition",
+        "in_force_count",
+        "done_count",
+        "overdue_count",
     )
     levels = dict(Level.choices)
     statuses = dict(RoadmapEdition.Status.choices)
@@ -96,9 +108,15 @@ def _plan_rows(roadmaps, today: date):
         order_date,
         order_number,
         count,
-        deadline_passed,
+        current,
+        in_force_count,
+        done,
+        overdue,
     ) in rows.iterator(chunk_size=CHUNK):
         order = f"{order_date:%d.%m.%Y} № {order_number}" if order_number else ""
+        share = None
+        if current is not None and in_force_count:
+            share = round(100 * (done or 0) / in_force_count, 1)
         yield [
             safe(title),
             safe(owner),
@@ -111,11 +129,12 @@ def _plan_rows(roadmaps, today: date):
             number,
             order,
             count or 0,
-            deadline_passed or 0,
+            share,
+            (overdue or 0) if current is not None else None,
         ]
 
 
-def write_roadmap_list(roadmaps, out: IO[bytes], *, today: date) -> int:
+def write_roadmap_list(roadmaps, out: IO[bytes], *, today: date, progress=None) -> int:
     """The roadmap list (already filtered and scoped) as a workbook."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Roadmaps"))
@@ -124,6 +143,8 @@ def write_roadmap_list(roadmaps, out: IO[bytes], *, today: date) -> int:
     for row in _plan_rows(roadmaps, today):
         ws.append(row)
         written += 1
+        if progress is not None:
+            progress(written)
     wb.save(out)
     return written
 
@@ -140,23 +161,34 @@ ACTIVITY_COLUMNS = [
     (_("To"), 11),
     (_("Responsible"), 36),
     (_("Indicator"), 36),
-    (_("Deadline passed"), 12),
+    (_("Execution"), 22),
+    (_("Overdue"), 10),
 ]
 
 
-def write_consolidated(roadmaps, out: IO[bytes], *, today: date) -> int:
-    """Every plan in scope, then every activity of their latest editions."""
+def write_consolidated(roadmaps, out: IO[bytes], *, today: date, progress=None) -> int:
+    """Every plan in scope, then every activity of their latest editions.
+
+    Execution (state, overdue) is given for the activities of editions in
+    force; a draft's activities are not carried out yet.
+    """
     wb = Workbook(write_only=True)
     plans = wb.create_sheet(_("Plans"))
     _header(plans, [str(t) for t, _w in PLAN_COLUMNS], [w for _t, w in PLAN_COLUMNS])
+    done_rows = 0
     for row in _plan_rows(roadmaps, today):
         plans.append(row)
+        done_rows += 1
+        if progress is not None:
+            progress(done_rows)
     sheet = wb.create_sheet(_("Activities"))
     _header(
         sheet, [str(t) for t, _w in ACTIVITY_COLUMNS], [w for _t, w in ACTIVITY_COLUMNS]
     )
     activities = (
-        Activity.objects.filter(edition__in=roadmaps.values("latest_edition"))
+        monitoring_progress.with_progress(
+            Activity.objects.filter(edition__in=roadmaps.values("latest_edition"))
+        )
         .order_by("edition__roadmap__owner__name", "edition_id", "position")
         .values_list(
             "edition__roadmap__owner__name",
@@ -170,10 +202,13 @@ def write_consolidated(roadmaps, out: IO[bytes], *, today: date) -> int:
             "deadline_end",
             "responsible_text",
             "indicator_text",
+            "edition__status",
+            "latest_result",
+            "latest_decision",
         )
     )
     written = 0
-    yes, no = _("yes"), ""
+    yes = _("yes")
     for (
         owner,
         title,
@@ -186,7 +221,17 @@ def write_consolidated(roadmaps, out: IO[bytes], *, today: date) -> int:
         end,
         responsible,
         indicator,
+        edition_status,
+        result,
+        decision,
     ) in activities.iterator(chunk_size=CHUNK):
+        state = overdue = ""
+        if edition_status == RoadmapEdition.Status.APPROVED:
+            found = monitoring_progress.progress_of(
+                _Row(end, start, result, decision), today
+            )
+            state = str(found.label)
+            overdue = yes if found.overdue else ""
         sheet.append(
             [
                 safe(owner),
@@ -200,12 +245,25 @@ def write_consolidated(roadmaps, out: IO[bytes], *, today: date) -> int:
                 end,
                 safe(responsible),
                 safe(indicator),
-                yes if end is not None and end < today else no,
+                state,
+                overdue,
             ]
         )
         written += 1
+        if progress is not None:
+            progress(done_rows + written)
     wb.save(out)
     return written
+
+
+@dataclass(frozen=True)
+class _Row:
+    """What progress_of reads of an activity."""
+
+    deadline_end: date | None
+    deadline_start: date | None
+    latest_result: str | None
+    latest_decision: str | None
 
 
 def scope_filter(roadmaps, *, region=None, municipality=None):

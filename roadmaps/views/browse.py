@@ -6,12 +6,14 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from monitoring import progress
+from monitoring.execution.display import execution_of
 from schools.access import can, scope_for
 from schools.models import CuratorAssignment, Membership
 
 from ..filters import OrderFilter, RoadmapFilter
 from ..forms import CommentForm
-from ..models import Level, Order, Roadmap
+from ..models import Level, Order, Roadmap, RoadmapEdition
 from ..permissions import has_full_view, may_open_editor
 from ..selectors import (
     edition_for_display,
@@ -102,9 +104,19 @@ class EditionPageMixin:
         chosen = self.choose_edition(roadmap, editions)
         if chosen is None:
             raise Http404
-        edition = edition_for_display(edition=chosen)
+        in_force = (
+            chosen.pk == roadmap.current_edition_id
+            and chosen.status == RoadmapEdition.Status.APPROVED
+        )
+        edition = edition_for_display(
+            edition=chosen, execution_for=user if in_force else None
+        )
         edition.roadmap = roadmap
         activities = list(edition.activities.all())
+        if in_force:
+            on = progress.today()
+            for activity in activities:
+                activity.execution = execution_of(activity, on)
         latest = next((e for e in editions if e.pk == roadmap.latest_edition_id), None)
         from .approval import workflow_panel
 
@@ -126,6 +138,7 @@ class EditionPageMixin:
             rows=edition_rows(edition),
             columns=edition.columns,
             full_view=has_full_view(user, roadmap),
+            in_force=in_force,
             **kwargs,
         )
 

@@ -1,5 +1,6 @@
 """Print-ready order + appendix files (.xlsx and .docx) read back and checked."""
 
+import datetime
 import io
 import math
 import zipfile
@@ -9,6 +10,7 @@ import openpyxl
 import pytest
 from defusedxml import ElementTree
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils.text import capfirst
 from django.utils.translation import gettext, override
@@ -526,3 +528,105 @@ def test_long_paragraphs_are_cut_into_rows_excel_can_hold():
     assert " ".join(parts) == text
     for part in parts:
         assert count_lines(part, 88, 14) * 14 * 15.75 / 12 <= MAX_ROW_PT
+
+
+# --- consolidated workbook ------------------------------------------------------
+
+
+def consolidated_rows(roadmaps, today):
+    from roadmaps.exports.lists import write_consolidated
+
+    out = io.BytesIO()
+    write_consolidated(roadmaps, out, today=today)
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    plans, activities = book.worksheets
+    return (
+        list(plans.iter_rows(values_only=True)),
+        list(activities.iter_rows(values_only=True)),
+    )
+
+
+def add_report(activity, *, result="done", decision="not_needed"):
+    from monitoring.models import ActivityReport
+    from tests.factories import UserFactory
+
+    return ActivityReport.objects.create(
+        roadmap=activity.edition.roadmap,
+        lineage=activity.lineage,
+        activity=activity,
+        result=result,
+        done_on=datetime.date(2022, 3, 20),
+        reporter=UserFactory(),
+        decision=decision,
+    )
+
+
+def test_consolidated_plans_show_share_done_and_true_overdue(db):
+    from roadmaps.models import Roadmap
+
+    today = datetime.date(2022, 6, 15)
+    owner = OrganisationFactory(municipality=MunicipalityFactory())
+    plan = roadmap_with_edition(owner=owner, status="approved", activities=8)
+    draft = roadmap_with_edition(owner=owner, activities=3)
+    # All deadlines are March 2022: passed on 15 June.
+    acts = list(plan.current_edition.activities.order_by("position"))
+    add_report(acts[0])  # done
+    add_report(acts[1])  # done
+    add_report(acts[2], decision="pending")  # awaiting: not done, not overdue
+    add_report(acts[3], result="partly")  # overdue
+    add_report(acts[4], decision="rejected")  # overdue
+    add_report(acts[5], decision="confirmed")  # done
+    acts[6].deadline_ranges, acts[6].deadline_start, acts[6].deadline_end = (
+        [],
+        None,
+        None,
+    )
+    acts[6].save()  # no date: never overdue
+    # acts[7]: no report, overdue
+    plans, activities = consolidated_rows(
+        Roadmap.objects.filter(pk__in=[plan.pk, draft.pk])
+        .annotate(activity_count=Count("latest_edition__activities"))
+        .order_by("pk"),
+        today,
+    )
+    header = plans[0]
+    assert header[-2:] == (gettext("Done, %"), gettext("Overdue"))
+    assert plans[1][-3:] == (8, 37.5, 3)  # 3 of 8 done; acts 3, 4, 7 overdue
+    assert plans[2][-3:] == (3, None, None)  # a draft is not carried out
+    rows = activities[1 : 1 + 8]
+    overdue_column = [r[-1] for r in rows]
+    assert [bool(v) for v in overdue_column] == [
+        False,
+        False,
+        False,
+        True,
+        True,
+        False,
+        False,
+        True,
+    ]
+    assert all(r[-2] is None for r in activities[9:])  # the draft's rows
+
+
+def test_consolidated_queries_do_not_grow_with_plans(db):
+    from roadmaps.exports.lists import write_consolidated
+    from roadmaps.selectors import roadmap_list_visible
+    from tests.factories import user_with_role
+
+    municipality = MunicipalityFactory()
+    owner = OrganisationFactory(municipality=municipality)
+    user = user_with_role("municipal_coordinator", owner)
+    counts = []
+    for plans in (2, 12):
+        while roadmap_count(owner) < plans:
+            plan = roadmap_with_edition(owner=owner, status="approved", activities=5)
+            add_report(plan.current_edition.activities.first())
+        roadmaps = roadmap_list_visible(user=user).order_by("title")
+        with CaptureQueriesContext(connection) as ctx:
+            write_consolidated(roadmaps, io.BytesIO(), today=datetime.date(2022, 6, 1))
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def roadmap_count(owner) -> int:
+    return owner.roadmaps.count()

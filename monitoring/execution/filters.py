@@ -1,0 +1,140 @@
+"""Filters of the activity list and «my tasks» (django-filter).
+
+The GET parameters are the shared contract other pages link to: region,
+municipality, owner, level, roadmap, state, month, risk, year.
+"""
+
+from datetime import date
+
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.models import RiskFactor
+from monitoring.progress import ExecState
+from roadmaps.models import Activity, Level
+from schools.models import Municipality, Region
+
+from .selectors import (
+    TASK_CONFIRM,
+    TASK_DUE,
+    TASK_OVERDUE,
+    TASK_REDO,
+    month_q,
+    state_q,
+)
+
+
+class MonthField(forms.CharField):
+    default_validators = [
+        RegexValidator(
+            r"^\d{4}-(0[1-9]|1[0-2])$",
+            message=_("Give the month as YYYY-MM."),
+            code="month",
+        )
+    ]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month"}))
+        super().__init__(*args, **kwargs)
+
+
+class MonthFilter(django_filters.CharFilter):
+    field_class = MonthField
+
+
+class ActivityFilter(django_filters.FilterSet):
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        field_name="edition__roadmap__region",
+        queryset=Region.objects.none(),
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"),
+        field_name="edition__roadmap__municipality",
+        queryset=Municipality.objects.none(),
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=Level.choices, field_name="edition__roadmap__level"
+    )
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="edition__roadmap__period_start", lookup_expr="year"
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Execution"), choices=ExecState.choices, method="by_state"
+    )
+    month = MonthFilter(label=_("Deadline in the month"), method="by_month")
+    risk = django_filters.ModelChoiceFilter(
+        label=_("Risk factor"),
+        field_name="risk_factors",
+        queryset=RiskFactor.objects.filter(is_active=True),
+    )
+    # Drill-down from a plan or a body: ids, shown as hidden inputs.
+    owner = django_filters.NumberFilter(
+        field_name="edition__roadmap__owner_id", widget=forms.HiddenInput
+    )
+    roadmap = django_filters.NumberFilter(
+        field_name="edition__roadmap_id", widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "region",
+            "municipality",
+            "level",
+            "year",
+            "state",
+            "month",
+            "risk",
+            "owner",
+            "roadmap",
+        ]
+
+    def __init__(self, *args, on: date, visible=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on = on
+        base = visible if visible is not None else self.queryset
+        plans = base.values("edition__roadmap")
+        from roadmaps.models import Roadmap
+
+        roadmaps = Roadmap.objects.filter(pk__in=plans)
+        self.filters["region"].queryset = Region.objects.filter(
+            pk__in=roadmaps.values("region")
+        )
+        self.filters["municipality"].queryset = Municipality.objects.filter(
+            pk__in=roadmaps.values("municipality")
+        )
+
+    def by_state(self, queryset, name, value):
+        return queryset.filter(state_q(value, self.on))
+
+    def by_month(self, queryset, name, value):
+        year, month = (int(part) for part in value.split("-"))
+        return queryset.filter(month_q(year, month))
+
+
+TASK_CHOICES = [
+    (TASK_DUE, _("due this month")),
+    (TASK_OVERDUE, _("overdue")),
+    (TASK_CONFIRM, _("awaiting my confirmation")),
+    (TASK_REDO, _("rejected, to redo")),
+]
+
+
+class TaskFilter(ActivityFilter):
+    task = django_filters.ChoiceFilter(
+        label=_("Task"), choices=TASK_CHOICES, method="by_task"
+    )
+
+    class Meta(ActivityFilter.Meta):
+        fields = ["task", *ActivityFilter.Meta.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The risk list is for the activity list; tasks keep the page light.
+        del self.filters["risk"]
+
+    def by_task(self, queryset, name, value):
+        return queryset.filter(**{f"task_{value}": True})

@@ -1,0 +1,340 @@
+"""Reads of activity execution that pages, exports and rules share.
+
+Who may report on an activity is one QuerySet condition (`reportable_q`), so
+the plan page, «my tasks», the rules and the services agree, and a page asks
+it for every row inside the query that loads the rows.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Concat, ExtractYear
+from django.http import Http404
+
+from monitoring import progress
+from monitoring.models import ActivityReport, ReportDecision, ReportEvidence
+from roadmaps.models import Activity, ActivityExecutor, ExecutorRole, Level
+from roadmaps.querysets import roadmap_q
+from schools.access import scope_for
+from schools.models import CuratorAssignment, Role
+
+ExecState = progress.ExecState
+
+# Roles that never report (they read only).
+READ_ONLY_ROLES = {Role.FEDERAL_OBSERVER, Role.ADMINISTRATOR}
+MUNICIPAL_EXECUTOR_ROLES = (
+    ExecutorRole.MUNICIPAL_AUTHORITY,
+    ExecutorRole.MUNICIPAL_COORDINATOR,
+    ExecutorRole.METHODOLOGICAL_CENTRE,
+)
+REGIONAL_COORDINATOR_EXECUTOR_ROLES = (
+    ExecutorRole.REGIONAL_OPERATOR,
+    ExecutorRole.REGIONAL_COORDINATOR,
+)
+# Separates "number<US>name" pairs of risk factors packed by the database.
+RISK_SEP = "\x1e"
+RISK_FIELD_SEP = "\x1f"
+
+
+def _executor(prefix: str = "", **lookups) -> Exists:
+    return Exists(
+        ActivityExecutor.objects.filter(activity_id=OuterRef(f"{prefix}pk"), **lookups)
+    )
+
+
+def curator_assigned(user, *, roadmap: str) -> Exists:
+    """The user curates the school owning the roadmap at OuterRef(`roadmap`),
+    in its project and year."""
+    return Exists(
+        CuratorAssignment.objects.filter(
+            curator=user,
+            school_id=OuterRef(f"{roadmap}owner_id"),
+            project_id=OuterRef(f"{roadmap}project_id"),
+            year=ExtractYear(OuterRef(f"{roadmap}period_start")),
+        )
+    )
+
+
+def reportable_q(user, prefix: str = "") -> Q:
+    """Activities (at `prefix`) the user may report on, whatever their edition.
+
+    Executors named by body: a user of that body. Executors named by role:
+    the users holding that role in the plan's own territory. School plans:
+    also the school's curator for the plan's project and year.
+    """
+    scope = scope_for(user)
+    plan = f"{prefix}edition__roadmap__"
+    nothing = Q(pk__in=[])
+    held = [m for m in scope.memberships if m[0] not in READ_ONLY_ROLES]
+    if not held and Role.CURATOR not in scope.roles:
+        return nothing
+    q = nothing
+    bodies = {org for _role, org, _r, _m in held if org}
+    if bodies:
+        q |= _executor(prefix, organisation_id__in=bodies)
+    schools = {org for role, org, _r, _m in held if role == Role.SCHOOL and org}
+    if schools:
+        q |= Q(**{f"{plan}level": Level.SCHOOL, f"{plan}owner_id__in": schools}) & (
+            _executor(prefix, role=ExecutorRole.SCHOOL)
+        )
+    municipalities = {
+        mun for role, _o, _r, mun in held if role == Role.MUNICIPAL_COORDINATOR and mun
+    }
+    if municipalities:
+        q |= Q(
+            **{
+                f"{plan}level": Level.MUNICIPAL,
+                f"{plan}municipality_id__in": municipalities,
+            }
+        ) & _executor(prefix, role__in=MUNICIPAL_EXECUTOR_ROLES)
+    staff = {reg for role, _o, reg, _m in held if role == Role.REGIONAL_STAFF and reg}
+    if staff:
+        q |= Q(**{f"{plan}region_id__in": staff}) & _executor(
+            prefix, role=ExecutorRole.DEPARTMENT
+        )
+    coordinators = {
+        reg for role, _o, reg, _m in held if role == Role.REGIONAL_COORDINATOR and reg
+    }
+    if coordinators:
+        q |= Q(**{f"{plan}region_id__in": coordinators}) & _executor(
+            prefix, role__in=REGIONAL_COORDINATOR_EXECUTOR_ROLES
+        )
+    if Role.CURATOR in scope.roles:
+        q |= Q(**{f"{plan}level": Level.SCHOOL}) & curator_assigned(user, roadmap=plan)
+    return q
+
+
+def decidable_q(user, prefix: str = "") -> Q:
+    """Reports (at `prefix`) waiting for this user's confirmation as curator."""
+    if Role.CURATOR not in scope_for(user).roles:
+        return Q(pk__in=[])
+    plan = f"{prefix}roadmap__"
+    return Q(
+        **{
+            f"{prefix}is_latest": True,
+            f"{prefix}decision": ReportDecision.PENDING,
+            f"{plan}level": Level.SCHOOL,
+            f"{plan}current_edition__isnull": False,
+        }
+    ) & curator_assigned(user, roadmap=plan)
+
+
+def reports_visible(*, user):
+    """Reports of the roadmaps the user may read."""
+    q = roadmap_q(scope_for(user), prefix="roadmap__")
+    if q is None:
+        return ActivityReport.objects.none()
+    return ActivityReport.objects.filter(q)
+
+
+def activities_in_force(*, user):
+    """Activities of the editions in force that the user may read."""
+    return Activity.objects.visible_to(user).filter(progress.in_force_q())
+
+
+def _risk_list():
+    through = Activity.risk_factors.through.objects.filter(activity_id=OuterRef("pk"))
+    return Subquery(
+        through.order_by()
+        .values("activity_id")
+        .annotate(
+            s=StringAgg(
+                Concat(
+                    Cast("riskfactor__number", CharField()),
+                    Value(RISK_FIELD_SEP),
+                    "riskfactor__name",
+                    output_field=CharField(),
+                ),
+                delimiter=Value(RISK_SEP),
+            )
+        )
+        .values("s")[:1],
+        output_field=CharField(),
+    )
+
+
+def with_execution(activities, *, user=None):
+    """Annotate the execution state's inputs, the latest report's actual value
+    and evidence count, the risk factors, and (given a user) `may_report`."""
+    latest = progress.latest_reports()
+    evidence = (
+        ReportEvidence.objects.filter(
+            report__roadmap_id=OuterRef("edition__roadmap_id"),
+            report__lineage=OuterRef("lineage"),
+            report__is_latest=True,
+        )
+        .order_by()
+        .values("report_id")
+        .annotate(c=Count("pk"))
+        .values("c")[:1]
+    )
+    activities = progress.with_progress(activities).annotate(
+        latest_actual=Subquery(latest.values("actual_value")[:1]),
+        latest_done_on=Subquery(latest.values("done_on")[:1]),
+        evidence_count=Subquery(evidence),
+        risk_list=_risk_list(),
+    )
+    if user is not None:
+        activities = activities.annotate(
+            may_report=ExpressionWrapper(
+                reportable_q(user) & progress.in_force_q(), output_field=BooleanField()
+            )
+        )
+    return activities
+
+
+def risks_of(activity) -> list[tuple[str, str]]:
+    """(number, name) of the risk factors packed by `with_execution`."""
+    packed = getattr(activity, "risk_list", None) or ""
+    pairs = []
+    for item in packed.split(RISK_SEP):
+        if item:
+            number, _sep, name = item.partition(RISK_FIELD_SEP)
+            pairs.append((number, name))
+    # Older SQLite cannot order inside an aggregate: sort here.
+    return sorted(pairs, key=lambda pair: int(pair[0]) if pair[0].isdigit() else 0)
+
+
+# --- filters by execution state -------------------------------------------------
+
+
+def _latest(prefix="", **lookups) -> Exists:
+    return Exists(progress.latest_reports(prefix).filter(**lookups))
+
+
+def state_q(state: str, on: date, prefix: str = "") -> Q:
+    """Activities in the given execution state, by progress.py's rules.
+
+    `overdue` is progress.overdue_q (also partly/not done/rejected ones whose
+    deadline passed), so that a list and a dashboard count the same rows.
+    """
+    p = prefix
+    reported = _latest(p)
+    not_rejected = ~Q(decision=ReportDecision.REJECTED)
+    if state == ExecState.DONE:
+        return Q(progress.done_exists(p))
+    if state == ExecState.AWAITING:
+        return Q(_latest(p, result="done", decision=ReportDecision.PENDING))
+    if state == ExecState.REJECTED:
+        return Q(_latest(p, decision=ReportDecision.REJECTED))
+    if state in (ExecState.PARTLY, ExecState.NOT_DONE):
+        latest = progress.latest_reports(p).filter(not_rejected, result=state)
+        return Q(Exists(latest))
+    if state == ExecState.OVERDUE:
+        return progress.overdue_q(on, p)
+    unreported = ~Q(reported)
+    if state == ExecState.NO_DATE:
+        return unreported & Q(**{f"{p}deadline_end__isnull": True})
+    if state == ExecState.PLANNED:
+        return unreported & Q(**{f"{p}deadline_start__gt": on})
+    if state == ExecState.DUE:
+        return (
+            unreported
+            & Q(**{f"{p}deadline_end__gte": on})
+            & (
+                Q(**{f"{p}deadline_start__lte": on})
+                | Q(**{f"{p}deadline_start__isnull": True})
+            )
+        )
+    return Q()
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_q(year: int, month: int, prefix: str = "") -> Q:
+    """Activities whose understood deadline touches the month."""
+    first, last = month_bounds(year, month)
+    return Q(
+        **{f"{prefix}deadline_start__lte": last, f"{prefix}deadline_end__gte": first}
+    )
+
+
+# --- my tasks -------------------------------------------------------------------
+
+TASK_CONFIRM = "confirm"
+TASK_REDO = "redo"
+TASK_OVERDUE = "overdue"
+TASK_DUE = "due"
+
+
+def task_parts(user, on: date) -> dict[str, Q]:
+    """The four kinds of a user's tasks, as conditions on activities in force."""
+    mine = reportable_q(user)
+    first, last = month_bounds(on.year, on.month)
+    standing_done = progress.done_reported_exists()
+    pending_mine = Exists(
+        ActivityReport.objects.filter(
+            decidable_q(user),
+            roadmap_id=OuterRef("edition__roadmap_id"),
+            lineage=OuterRef("lineage"),
+        )
+    )
+    redo = _latest(decision=ReportDecision.REJECTED)
+    redo_mine = Exists(
+        progress.latest_reports().filter(
+            decision=ReportDecision.REJECTED, reporter=user
+        )
+    )
+    return {
+        TASK_CONFIRM: Q(pending_mine),
+        TASK_REDO: (mine & Q(redo)) | Q(redo_mine),
+        TASK_OVERDUE: mine & progress.overdue_q(on),
+        TASK_DUE: mine
+        & Q(deadline_start__lte=last, deadline_end__gte=max(first, on))
+        & ~Q(standing_done),
+    }
+
+
+def my_tasks(*, user, on: date, kind: str | None = None):
+    """Activities in force that make the user's tasks (one kind, or all)."""
+    parts = task_parts(user, on)
+    if kind in parts:
+        condition = parts[kind]
+    else:
+        condition = Q(pk__in=[])
+        for part in parts.values():
+            condition |= part
+    activities = activities_in_force(user=user).filter(condition)
+    return activities.annotate(
+        **{
+            f"task_{name}": ExpressionWrapper(part, output_field=BooleanField())
+            for name, part in parts.items()
+        }
+    )
+
+
+def activity_get_visible(*, user, pk: int) -> Activity:
+    """One activity the user may read (any edition it may read), or 404."""
+    from roadmaps.permissions import edition_view
+
+    activity = (
+        Activity.objects.visible_to(user)
+        .select_related(
+            "edition",
+            "edition__roadmap",
+            "edition__roadmap__owner",
+            "edition__roadmap__project",
+            "section",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None or not edition_view(user, activity.edition):
+        raise Http404
+    return activity

@@ -1,0 +1,124 @@
+"""Tables (django-tables2) of the activity list and «my tasks»."""
+
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from roadmaps.models import Activity
+
+from .display import execution_of
+
+
+class ActivityTable(tables.Table):
+    plan = tables.Column(
+        verbose_name=_("Body"),
+        accessor="edition__roadmap__owner__name",
+        order_by=("edition__roadmap__owner__name", "edition__roadmap__title"),
+    )
+    number = tables.Column(verbose_name=_("No."), orderable=False)
+    title = tables.Column(verbose_name=_("Activity"), order_by=("title",))
+    deadline = tables.Column(
+        verbose_name=_("Deadline"),
+        accessor="deadline_text",
+        order_by=("deadline_end", "deadline_start"),
+    )
+    responsible = tables.Column(
+        verbose_name=_("Responsible"), accessor="responsible_text", orderable=False
+    )
+    state = tables.Column(verbose_name=_("Execution"), empty_values=(), orderable=False)
+    actual = tables.Column(
+        verbose_name=_("Actual / target"), empty_values=(), orderable=False
+    )
+    evidence = tables.Column(
+        verbose_name=_("Evidence"), accessor="evidence_count", orderable=False
+    )
+    risks = tables.Column(
+        verbose_name=_("Risk factors"), empty_values=(), orderable=False
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "plan",
+            "number",
+            "title",
+            "deadline",
+            "responsible",
+            "state",
+            "actual",
+            "evidence",
+            "risks",
+        ]
+        order_by = ("deadline",)
+        attrs = {"class": "table activities", "data-testid": "activity-table"}
+
+    def __init__(self, *args, on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on = on
+
+    def _execution(self, record):
+        cached = getattr(record, "_execution", None)
+        if cached is None:
+            cached = record._execution = execution_of(record, self.on)
+        return cached
+
+    def render_plan(self, record):
+        roadmap = record.edition.roadmap
+        return format_html(
+            '<a href="{}">{}</a>',
+            roadmap.get_absolute_url(),
+            roadmap.owner.display_name,
+        )
+
+    def render_title(self, record):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("monitoring:activity-reports", args=[record.pk]),
+            record.title,
+        )
+
+    def render_state(self, record):
+        return render_to_string(
+            "monitoring/execution/_state.html",
+            {"execution": self._execution(record)},
+        )
+
+    def render_actual(self, record):
+        execution = self._execution(record)
+        if execution.actual:
+            return execution.actual
+        return execution.target or "—"
+
+    def render_evidence(self, value):
+        return value or "—"
+
+    def render_risks(self, record):
+        risks = self._execution(record).risks
+        if not risks:
+            return "—"
+        return format_html_join(
+            " ",
+            '<span class="risk-chip" title="{}">{}</span>',
+            ((name, number) for number, name in risks),
+        )
+
+
+class TaskTable(ActivityTable):
+    task = tables.Column(verbose_name=_("Task"), empty_values=(), orderable=False)
+
+    class Meta(ActivityTable.Meta):
+        fields = ["task", *ActivityTable.Meta.fields]
+        exclude = ["risks"]
+        sequence = ["task", "..."]
+        attrs = {"class": "table activities", "data-testid": "task-table"}
+
+    def render_task(self, record):
+        from .exports import task_labels
+
+        return format_html_join(
+            " ",
+            '<span class="badge task-{}">{}</span>',
+            task_labels(record),
+        )

@@ -1,0 +1,250 @@
+"""Pages of activity execution: the list, my tasks, an activity's reports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from monitoring import progress
+from monitoring.models import ActivityReport, ReportEvidence
+from roadmaps.forms import add_service_errors
+from roadmaps.models import Roadmap
+from schools.access import Refused, can
+from schools.models import Organisation
+
+from . import services
+from .display import execution_of
+from .filters import TASK_CHOICES, ActivityFilter, TaskFilter
+from .forms import DecisionForm, ReportForm
+from .rules import in_force
+from .selectors import (
+    activities_in_force,
+    activity_get_visible,
+    my_tasks,
+    task_parts,
+    with_execution,
+)
+from .tables import ActivityTable, TaskTable
+
+ROW_RELATED = ("edition", "edition__roadmap", "edition__roadmap__owner")
+
+
+class _ActivityPage(SingleTableMixin, FilterView):
+    # The table paginates; the view must not count the rows a second time.
+    paginate_by = None
+    table_pagination = {"per_page": 50}
+
+    def get_table_kwargs(self):
+        return {"on": self.on}
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["on"] = self.on
+        kwargs["visible"] = activities_in_force(user=self.request.user)
+        return kwargs
+
+    def dispatch(self, request, *args, **kwargs):
+        self.on = progress.today()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        data = self.filterset.form.data if self.filterset.is_bound else {}
+        context["drill"] = _drill_down(data)
+        context["on"] = self.on
+        return context
+
+
+def _drill_down(data) -> dict:
+    """Names of the plan or body a drill-down link narrowed the list to."""
+    found = {}
+    try:
+        if data.get("roadmap"):
+            found["roadmap"] = Roadmap.objects.filter(pk=int(data["roadmap"])).first()
+        if data.get("owner"):
+            found["owner"] = Organisation.objects.filter(pk=int(data["owner"])).first()
+    except (TypeError, ValueError):
+        pass
+    return found
+
+
+class ActivityListView(_ActivityPage):
+    """Activities in force in the user's scope, by execution state."""
+
+    table_class = ActivityTable
+    filterset_class = ActivityFilter
+    template_name = "monitoring/execution/activity_list.html"
+
+    def get_queryset(self):
+        return with_execution(
+            activities_in_force(user=self.request.user).select_related(*ROW_RELATED)
+        )
+
+
+class MyTasksView(_ActivityPage):
+    """What the user has to do: due this month, overdue, to confirm, to redo."""
+
+    table_class = TaskTable
+    filterset_class = TaskFilter
+    template_name = "monitoring/execution/my_tasks.html"
+
+    def get_queryset(self):
+        return with_execution(
+            my_tasks(user=self.request.user, on=self.on).select_related(*ROW_RELATED)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = task_counts(user=self.request.user, on=self.on)
+        context["tasks"] = [(code, label, counts[code]) for code, label in TASK_CHOICES]
+        context["current_task"] = self.request.GET.get("task", "")
+        return context
+
+
+def task_counts(*, user, on) -> dict[str, int]:
+    """How many activities make each kind of the user's tasks (one query)."""
+    from django.db.models import Count, Q
+
+    parts = task_parts(user, on)
+    found = activities_in_force(user=user).aggregate(
+        **{code: Count("pk", filter=Q(part)) for code, part in parts.items()}
+    )
+    return {code: found[code] or 0 for code in parts}
+
+
+def _report_form(latest: ActivityReport | None, data=None, files=None) -> ReportForm:
+    initial = {
+        "based_on": latest.pk if latest else None,
+        "based_on_version": latest.version if latest else None,
+        "done_on": progress.today(),
+    }
+    return ReportForm(data, files, initial=initial)
+
+
+@require_http_methods(["GET", "POST"])
+def activity_reports(request, pk):
+    """An activity's reports (newest first), the report form and the curator's
+    decision."""
+    user = request.user
+    activity = activity_get_visible(user=user, pk=pk)
+    roadmap = activity.edition.roadmap
+    may_report = can(user, "report", activity)
+    form = None
+    if request.method == "POST":
+        if not may_report:
+            raise PermissionDenied
+        form = ReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.report_create(
+                    by=user,
+                    activity=activity,
+                    result=data["result"],
+                    done_on=data["done_on"],
+                    actual_value=data["actual_value"],
+                    comment=data["comment"],
+                    files=data["files"],
+                    links=form.link_list(),
+                    based_on=data["based_on"],
+                    based_on_version=data["based_on_version"],
+                )
+            except Refused as exc:
+                raise PermissionDenied from exc
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The report is saved."))
+                return redirect(request.path)
+        if request.FILES:
+            form.add_error(
+                None, _("Files are not kept after an error: choose them again.")
+            )
+    reports = list(
+        ActivityReport.objects.filter(roadmap=roadmap, lineage=activity.lineage)
+        .select_related("reporter", "reporter_organisation", "decided_by", "activity")
+        .prefetch_related("evidence")
+        .order_by("-created_at", "-pk")
+    )
+    latest = next((r for r in reports if r.is_latest), None)
+    if form is None and may_report:
+        form = _report_form(latest)
+    elif form is not None:
+        # Sent again, the form is based on the report now shown as the latest.
+        form.data = form.data.copy()
+        form.data["based_on"] = latest.pk if latest else ""
+        form.data["based_on_version"] = latest.version if latest else ""
+
+    annotated = with_execution(
+        type(activity).objects.filter(pk=activity.pk), user=user
+    ).get()
+    decidable = latest is not None and can(user, "decide", latest)
+    return render(
+        request,
+        "monitoring/execution/activity_reports.html",
+        {
+            "activity": activity,
+            "roadmap": roadmap,
+            "in_force": in_force(activity),
+            "execution": execution_of(annotated),
+            "reports": reports,
+            "latest": latest,
+            "form": form,
+            "decision_form": DecisionForm(initial={"version": latest.version})
+            if decidable
+            else None,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@require_POST
+def report_decide(request, pk):
+    """The curator confirms or rejects the latest report."""
+    report = ActivityReport.objects.select_related("activity").filter(pk=pk).first()
+    if report is None or not can(request.user, "view", report):
+        raise Http404
+    form = DecisionForm(request.POST)
+    target = redirect("monitoring:activity-reports", report.activity_id)
+    if not form.is_valid():
+        messages.error(request, _("Confirm or reject the report."))
+        return target
+    try:
+        services.report_decide(
+            by=request.user,
+            report=report,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            version=form.cleaned_data["version"],
+        )
+    except Refused as exc:
+        raise PermissionDenied from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if form.cleaned_data["decision"] == "confirmed":
+            messages.success(request, _("The report is confirmed."))
+        else:
+            messages.success(request, _("The report is returned to the executor."))
+    return target
+
+
+@require_GET
+def evidence_download(request, pk):
+    """Evidence files are served only to those who may read the report."""
+    evidence = ReportEvidence.objects.select_related("report").filter(pk=pk).first()
+    if evidence is None or not can(request.user, "download", evidence):
+        raise Http404
+    if not evidence.file:
+        return redirect(evidence.url)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.file.name.rsplit("/", 1)[-1],
+    )
