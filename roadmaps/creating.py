@@ -72,6 +72,7 @@ def taken_activities(*, edition: RoadmapEdition, owner: Organisation) -> list[Ac
     return list(
         edition.activities.filter(pk__in=wanted)
         .select_related("section")
+        .prefetch_related("risk_factors")
         .order_by("position")
     )
 
@@ -105,6 +106,14 @@ def _copy_rows(
             activities.append(activity)
     activities = bulk_create_with_history(activities, Activity, default_user=by)
     save_executors(activities, ctx)
+    # A taken activity addresses the same risk factors as its source.
+    Tag = Activity.risk_factors.through
+    flat = [row for _title, group in groups for row in group]
+    Tag.objects.bulk_create(
+        Tag(activity_id=activity.pk, riskfactor_id=factor_id)
+        for activity, row in zip(activities, flat, strict=True)
+        for factor_id in row.get("risk_factor_ids", ())
+    )
     return activities
 
 
@@ -122,6 +131,7 @@ def _groups_from_upper(activities: list[Activity]):
                 "responsible": a.responsible_text,
                 "indicator": a.indicator_text,
                 "source": a,
+                "risk_factor_ids": [f.pk for f in a.risk_factors.all()],
             }
         )
     return groups

@@ -6,7 +6,8 @@ lost updates), writes with history (who, when, what) and renumbers.
 
 Refusals: `Refused` (a PermissionDenied) with code "out_of_scope" or
 "not_editor"; `ValidationError` with code "frozen", "title_required",
-"period_order", "wrong_edition", "not_deleted", "already_restored";
+"period_order", "wrong_edition", "not_deleted", "already_restored",
+"unknown_factor";
 `EditConflict` (code "stale") when the row changed since the user read it.
 """
 
@@ -112,6 +113,40 @@ def clean_activity_data(data: dict[str, Any]) -> dict[str, str]:
     return cleaned
 
 
+def clean_risk_factor_ids(data: dict[str, Any]) -> list[int] | None:
+    """The active risk factors an activity is tied to; None leaves them as they are."""
+    if "risk_factors" not in data:
+        return None
+    from monitoring.models import RiskFactor
+
+    ids = {int(i) for i in data["risk_factors"] or ()}
+    found = set(
+        RiskFactor.objects.filter(pk__in=ids, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids - found:
+        raise ValidationError(
+            {
+                "risk_factors": ValidationError(
+                    _("Choose risk factors from the list."), code="unknown_factor"
+                )
+            }
+        )
+    return sorted(ids)
+
+
+def _tie_risk_factors(activity: Activity, ids: list[int] | None) -> None:
+    """Tie the activity to the chosen factors; factors no longer in use stay."""
+    if ids is None:
+        return
+    current = {f.pk: f.is_active for f in activity.risk_factors.all()}
+    kept = {pk for pk, active in current.items() if not active}
+    wanted = set(ids) | kept
+    if wanted != set(current):
+        activity.risk_factors.set(wanted)
+
+
 def _with_user(obj, by):
     obj._history_user = by
     return obj
@@ -196,6 +231,7 @@ def activity_add(
     edition = _lock_edition(edition)
     check_editor(by, edition)
     cleaned = clean_activity_data(data)
+    factor_ids = clean_risk_factor_ids(data)
     target = _section_of(edition, section)
     if after is not None:
         position = after.position + 1
@@ -210,6 +246,8 @@ def activity_add(
     apply_derived(activity, ctx)
     _with_user(activity, by).save()
     save_executors([activity], ctx)
+    if factor_ids:
+        activity.risk_factors.set(factor_ids)
     edition_renumber(edition)
     activity.refresh_from_db()
     return activity
@@ -226,6 +264,7 @@ def activity_update(
     check_editor(by, edition, activity=current)
     _check_version(current, version)
     cleaned = clean_activity_data(data)
+    factor_ids = clean_risk_factor_ids(data)
     moved = False
     if "section" in data:
         target = _section_of(edition, data["section"])
@@ -244,6 +283,7 @@ def activity_update(
     _with_user(current, by).save()
     if responsible_changed:
         save_executors([current], ctx)
+    _tie_risk_factors(current, factor_ids)
     if moved:
         edition_renumber(edition)
         current.refresh_from_db()
@@ -264,14 +304,18 @@ def activity_delete(*, by, activity: Activity, version: int | None) -> None:
 
 @transaction.atomic
 def activity_duplicate(*, by, activity: Activity) -> Activity:
-    """Insert a copy right after the activity."""
+    """Insert a copy right after the activity (with its risk factors)."""
     original = Activity.objects.get(pk=activity.pk)
-    return activity_add(
+    copy = activity_add(
         by=by,
         edition=original.edition,
         data={f: getattr(original, f) for f in ACTIVITY_FIELDS},
         after=original,
     )
+    factors = list(original.risk_factors.all())
+    if factors:
+        copy.risk_factors.set(factors)
+    return copy
 
 
 def _neighbour(edition, section_id, position, direction):

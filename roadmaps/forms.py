@@ -62,15 +62,35 @@ class ActivityForm(forms.Form):
     section = forms.TypedChoiceField(
         label=_("Section"), required=False, coerce=int, empty_value=None
     )
+    risk_factors = forms.TypedMultipleChoiceField(
+        label=_("Risk factors addressed"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, sections=(), prefix_id="", **kwargs):
+    def __init__(self, *args, sections=(), prefix_id="", factors=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].choices = [("", _("— without a section —"))] + [
             (s.pk, f"{s.number} {s.title}".strip()) for s in sections
         ]
+        # Active risk factors, passed in so that rendering many forms costs
+        # no query.
+        self.factors = list(factors)
+        self.fields["risk_factors"].choices = [
+            (f.pk, f"{f.number}. {f.name}") for f in self.factors
+        ]
         if prefix_id:
             self.auto_id = f"{prefix_id}-%s"
+
+    def risk_choices(self):
+        """(factor, checkbox id, checked) for the template's checkbox list."""
+        value = self["risk_factors"].value() or []
+        chosen = {str(v) for v in value}
+        base = self["risk_factors"].auto_id or "risk_factors"
+        for f in self.factors:
+            yield f, f"{base}-{f.pk}", str(f.pk) in chosen
 
     def service_data(self) -> dict:
         data = {
@@ -85,6 +105,8 @@ class ActivityForm(forms.Form):
         }
         # A title is one paragraph: stray line breaks from pasting go.
         data["title"] = " ".join((data["title"] or "").split())
+        if self.factors:
+            data["risk_factors"] = list(self.cleaned_data.get("risk_factors") or [])
         return data
 
 

@@ -431,6 +431,12 @@ def _copy_content(*, source: RoadmapEdition, target: RoadmapEdition, by) -> None
         )
         for e in ActivityExecutor.objects.filter(activity__edition=source)
     )
+    # The risk factors each activity addresses come along too.
+    Tag = Activity.risk_factors.through
+    Tag.objects.bulk_create(
+        Tag(activity_id=new_of_old[t.activity_id], riskfactor_id=t.riskfactor_id)
+        for t in Tag.objects.filter(activity__edition=source)
+    )
 
 
 # --- school documents ------------------------------------------------------------

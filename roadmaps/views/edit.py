@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from monitoring.models import RiskFactor
 from schools.access import Refused, can
 from schools.models import Project
 
@@ -75,9 +77,16 @@ def load(request, pk: int) -> tuple[Roadmap, RoadmapEdition]:
     return roadmap, edition
 
 
+def active_factors() -> list[RiskFactor]:
+    """The risk factors an activity can be tied to (reference data)."""
+    return list(RiskFactor.objects.filter(is_active=True).order_by("number"))
+
+
 def activity_of(edition: RoadmapEdition, activity_id: int) -> Activity:
     activity = get_object_or_404(
-        Activity.objects.prefetch_related("executors"), pk=activity_id, edition=edition
+        Activity.objects.prefetch_related("executors", "risk_factors"),
+        pk=activity_id,
+        edition=edition,
     )
     activity.edition = edition
     return activity
@@ -110,6 +119,10 @@ def editor_context(request, roadmap: Roadmap, edition: RoadmapEdition, **extra):
     edition.roadmap = roadmap
     sections = list(edition.sections.all())
     activities = list(edition.activities.all())
+    prefetch_related_objects(activities, "risk_factors")
+    factors = extra.pop("factors", None)
+    if factors is None:
+        factors = active_factors()
     structural = is_plan_editor(user, roadmap) and edition.is_editable
     if structural:
         editable_ids = {a.pk for a in activities}
@@ -131,7 +144,7 @@ def editor_context(request, roadmap: Roadmap, edition: RoadmapEdition, **extra):
     focus = extra.pop("focus_section", "none")
     for group in groups:
         sid = group["section"].pk if group["section"] else 0
-        group["add_form"] = ActivityForm(prefix_id=f"add-{sid}")
+        group["add_form"] = ActivityForm(prefix_id=f"add-{sid}", factors=factors)
         group["autofocus"] = focus == sid
     bodies = territory_bodies(roadmap.owner)
     return {
@@ -145,6 +158,7 @@ def editor_context(request, roadmap: Roadmap, edition: RoadmapEdition, **extra):
         "picker_bodies": bodies,
         "picker_roles": ROLE_PHRASES,
         "period": (roadmap.period_start, roadmap.period_end),
+        "factors": factors,
         "bulk_form": BulkForm(sections=sections),
         "settings_form": extra.pop("settings_form", None)
         or SettingsForm.for_edition(edition),
@@ -202,7 +216,19 @@ def row_form_context(activity, form, edition, *, conflict=None):
     if conflict is not None and form.is_bound and form.is_valid():
         mine = form.service_data()
         labels = {name: form.fields[name].label for name in mine}
+        names = dict(form.fields["risk_factors"].choices)
         for field, value in mine.items():
+            if field == "risk_factors":
+                saved = sorted(f.pk for f in conflict.risk_factors.all())
+                if sorted(value) != saved:
+                    differences.append(
+                        {
+                            "label": labels[field],
+                            "mine": "; ".join(str(names.get(i, i)) for i in value),
+                            "theirs": "; ".join(str(names.get(i, i)) for i in saved),
+                        }
+                    )
+                continue
             theirs = getattr(conflict, field)
             if value != theirs:
                 differences.append(
@@ -273,7 +299,7 @@ def settings_update(request, pk):
 @require_POST
 def activity_add(request, pk):
     roadmap, edition = load(request, pk)
-    form = ActivityForm(request.POST)
+    form = ActivityForm(request.POST, factors=active_factors())
     form.is_valid()
     section_id = request.POST.get("section") or None
     try:
@@ -338,14 +364,19 @@ def activity_edit(request, pk, activity_id):
                 "responsible_text": activity.responsible_text,
                 "indicator_text": activity.indicator_text,
                 "section": activity.section_id,
+                "risk_factors": [f.pk for f in activity.risk_factors.all()],
                 "version": activity.version,
             },
             sections=sections,
             prefix_id=f"edit-{activity.pk}",
+            factors=active_factors(),
         )
         return row_form_response(request, roadmap, edition, activity, form)
     form = ActivityForm(
-        request.POST, sections=sections, prefix_id=f"edit-{activity.pk}"
+        request.POST,
+        sections=sections,
+        prefix_id=f"edit-{activity.pk}",
+        factors=active_factors(),
     )
     if not form.is_valid():
         return row_form_response(request, roadmap, edition, activity, form)

@@ -654,3 +654,124 @@ def test_observer_and_foreign_users_cannot_comment(plans):
             by=plans.users["other_coordinator"], edition=edition, text="?"
         )
     assert exc.value.code == "out_of_scope"
+
+
+# --- risk factors --------------------------------------------------------------
+
+
+def _factors():
+    from monitoring.models import RiskFactor
+
+    return list(RiskFactor.objects.filter(is_active=True).order_by("number"))
+
+
+def test_activity_tied_to_risk_factors_on_add_and_update(plans, reference_data):
+    f = _factors()
+    edition = plans.municipal.latest_edition
+    user = plans.users["coordinator"]
+    added = editing.activity_add(
+        by=user,
+        edition=edition,
+        data={"title": "Курсы ПК", "risk_factors": [f[2].pk, f[4].pk]},
+    )
+    assert sorted(x.number for x in added.risk_factors.all()) == [3, 5]
+    updated = editing.activity_update(
+        by=user,
+        activity=added,
+        data={"title": "Курсы ПК", "risk_factors": [f[9].pk]},
+        version=added.version,
+    )
+    assert [x.number for x in updated.risk_factors.all()] == [10]
+    assert updated.version == added.version + 1
+    # A caller that does not speak of risk factors leaves them alone.
+    again = editing.activity_update(
+        by=user, activity=updated, data={"title": "Курсы"}, version=updated.version
+    )
+    assert [x.number for x in again.risk_factors.all()] == [10]
+
+
+def test_tying_refuses_unknown_or_retired_factors_and_keeps_retired_ones(
+    plans, reference_data
+):
+    f = _factors()
+    edition = plans.municipal.latest_edition
+    user = plans.users["coordinator"]
+    target = activity(edition, "А")
+    with pytest.raises(ValidationError) as exc:
+        editing.activity_update(
+            by=user,
+            activity=target,
+            data={"title": "А", "risk_factors": [999999]},
+            version=target.version,
+        )
+    assert exc.value.error_dict["risk_factors"][0].code == "unknown_factor"
+    target.risk_factors.add(f[0], f[1])
+    f[0].is_active = False
+    f[0].save()
+    with pytest.raises(ValidationError):
+        editing.activity_update(
+            by=user,
+            activity=target,
+            data={"title": "А", "risk_factors": [f[0].pk]},
+            version=target.version,
+        )
+    saved = editing.activity_update(
+        by=user,
+        activity=target,
+        data={"title": "А", "risk_factors": []},
+        version=target.version,
+    )
+    assert [x.number for x in saved.risk_factors.all()] == [1]
+
+
+def test_tying_with_a_stale_version_is_refused(plans, reference_data):
+    f = _factors()
+    edition = plans.municipal.latest_edition
+    user = plans.users["coordinator"]
+    target = activity(edition, "Б")
+    seen = target.version
+    editing.activity_update(
+        by=user, activity=target, data={"title": "Б", "risk_factors": []}, version=seen
+    )
+    with pytest.raises(EditConflict):
+        editing.activity_update(
+            by=user,
+            activity=target,
+            data={"title": "Б", "risk_factors": [f[3].pk]},
+            version=seen,
+        )
+    assert not target.risk_factors.exists()
+
+
+def test_duplicate_copies_risk_factors(plans, reference_data):
+    f = _factors()
+    edition = plans.municipal.latest_edition
+    original = activity(edition, "В")
+    original.risk_factors.add(f[6], f[7])
+    copy = editing.activity_duplicate(by=plans.users["coordinator"], activity=original)
+    assert copy.pk != original.pk
+    assert sorted(x.number for x in copy.risk_factors.all()) == [7, 8]
+
+
+def test_new_edition_copies_risk_factors(plans, reference_data):
+    from roadmaps import workflow
+    from tests.factories import OrderFactory
+
+    f = _factors()
+    roadmap = plans.municipal
+    edition = roadmap.latest_edition
+    activity(edition, "А").risk_factors.add(f[2])
+    activity(edition, "В").risk_factors.add(f[2], f[9])
+    edition.status = Status.APPROVED
+    edition.approving_order = OrderFactory(issuer=roadmap.owner)
+    edition.save()
+    roadmap.current_edition = edition
+    roadmap.save()
+    new = workflow.edition_start_new(by=plans.users["coordinator"], roadmap=roadmap)
+    tags = {
+        a.title: sorted(x.number for x in a.risk_factors.all())
+        for a in new.activities.all()
+    }
+    assert tags == {"А": [3], "Б": [], "В": [3, 10]}
+    # The copies are new rows: the approved edition keeps its own tags.
+    assert activity(edition, "В").risk_factors.count() == 2

@@ -377,3 +377,72 @@ def test_new_roadmap_form_creates_a_draft(client, setup):
     created = setup["plan"].owner.roadmaps.get(title="План на 2023 год")
     assert response.url == url("roadmap-edit", created)
     assert created.latest_edition.column_keys()[-1] == "indicator"
+
+
+def test_editor_form_ties_activities_to_risk_factors(client, setup, reference_data):
+    from monitoring.models import RiskFactor
+
+    plan, edition = setup["plan"], setup["edition"]
+    factors = list(RiskFactor.objects.order_by("number"))
+    activity = first(edition)
+    client.force_login(setup["coordinator"])
+    form = client.get(url("activity-edit", plan, activity.pk), **HTMX)
+    assert form.content.decode().count('name="risk_factors"') == 10
+    response = client.post(
+        url("activity-edit", plan, activity.pk),
+        {
+            "title": activity.title,
+            "deadline_text": activity.deadline_text,
+            "responsible_text": activity.responsible_text,
+            "risk_factors": [factors[2].pk, factors[9].pk],
+            "version": activity.version,
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert sorted(f.number for f in activity.risk_factors.all()) == [3, 10]
+    page = client.get(url("roadmap-edit", plan)).content.decode()
+    assert page.count('data-testid="activity-risk"') == 2
+    edit_again = client.get(url("activity-edit", plan, activity.pk), **HTMX)
+    assert f'value="{factors[2].pk}" id=' in edit_again.content.decode()
+    assert "checked" in edit_again.content.decode()
+
+
+def test_editor_adds_an_activity_with_risk_factors(client, setup, reference_data):
+    from monitoring.models import RiskFactor
+
+    plan, edition = setup["plan"], setup["edition"]
+    factor = RiskFactor.objects.get(number=9)
+    client.force_login(setup["coordinator"])
+    response = client.post(
+        url("activity-add", plan),
+        {"title": "Родительский всеобуч", "risk_factors": [factor.pk]},
+    )
+    assert response.status_code == 302
+    added = edition.activities.get(title="Родительский всеобуч")
+    assert list(added.risk_factors.all()) == [factor]
+
+
+def test_editor_conflict_shows_risk_factor_difference(client, setup, reference_data):
+    from monitoring.models import RiskFactor
+
+    plan, edition = setup["plan"], setup["edition"]
+    factors = list(RiskFactor.objects.order_by("number"))
+    activity = first(edition)
+    seen = activity.version
+    editing.activity_update(
+        by=setup["coordinator"],
+        activity=activity,
+        data={"title": activity.title, "risk_factors": [factors[0].pk]},
+        version=seen,
+    )
+    client.force_login(setup["coordinator"])
+    response = client.post(
+        url("activity-edit", plan, activity.pk),
+        {"title": activity.title, "risk_factors": [factors[1].pk], "version": seen},
+        **HTMX,
+    )
+    labels = [d["label"] for d in response.context["differences"]]
+    assert "risk_factors" not in labels
+    assert any(factors[1].name in d["mine"] for d in response.context["differences"])
+    assert [f.number for f in activity.risk_factors.all()] == [1]
