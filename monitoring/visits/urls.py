@@ -2,9 +2,16 @@
 
 from django.urls import path
 
-from monitoring.stub import placeholder
+from . import views
 
-# Placeholders: the area's owner replaces them with real views.
 urlpatterns = [
-    path("", placeholder, name="visit-list"),
+    path("", views.VisitListView.as_view(), name="visit-list"),
+    path("export/", views.visit_list_export, name="visit-export"),
+    path("<int:pk>/", views.visit_detail, name="visit-detail"),
+    path("schedules/", views.schedule_list, name="schedule-list"),
+    path(
+        "schedules/<int:municipality_id>/<int:year>/",
+        views.schedule_detail,
+        name="schedule-detail",
+    ),
 ]
