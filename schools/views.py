@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from monitoring.dashboards.rules import dashboard_url
 from roadmaps.models import Order, Roadmap
 
 from .filters import OrganisationFilter
@@ -48,6 +49,7 @@ class OrganisationDetailView(TemplateView):
         )
         context = {
             "org": org,
+            "dashboard_url": dashboard_url(user, org),
             "roadmaps": roadmaps,
             "orders": orders,
             "children": Organisation.objects.visible_to(user)

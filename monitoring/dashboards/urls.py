@@ -2,9 +2,8 @@
 
 from django.urls import path
 
-from monitoring.stub import placeholder
+from . import views
 
-# Placeholders: the area's owner replaces them with real views.
 urlpatterns = [
-    path("", placeholder, name="dashboard"),
+    path("", views.dashboard, name="dashboard"),
 ]

@@ -1,0 +1,683 @@
+"""Numbers of the dashboards: one territory (an `Area`) and one project year.
+
+Every number is counted by the rule of the list it links to, so that a click
+shows exactly the rows counted: plans by `latest_edition__status` and the
+start year of their period (roadmaps:roadmap-list), activities in force by
+`monitoring.execution.selectors.state_q` (monitoring:activity-list), monitoring
+forms by the completion rules of monitoring.stages.selectors, risks by
+`monitoring.risks.selectors` and visits by `monitoring.visits.querysets`.
+
+Each reader runs one query grouped by the rows of the dashboard's table
+(regions of the country, municipalities of a region, schools of a
+municipality), whatever the number of schools, plans or activities.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.http import Http404
+
+from monitoring import progress
+from monitoring.execution.selectors import month_bounds, month_q, state_q
+from monitoring.models import (
+    ActivityReport,
+    CuratorVisit,
+    MonitoringStage,
+    MonitoringSubmission,
+    ProfileStatus,
+    ReportDecision,
+    ReportResult,
+    RiskProfile,
+    SubmissionStatus,
+)
+from monitoring.risks.selectors import PROJECT_CODE, chosen_entries, covering_tags
+from monitoring.visits.querysets import state_counts, visits
+from roadmaps.models import Activity, Level, Roadmap, RoadmapEdition
+from schools.access import Scope, scope_for
+from schools.models import (
+    CuratorAssignment,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    ProjectParticipation,
+    Region,
+    Role,
+)
+
+COUNTRY = "country"
+REGION = "region"
+MUNICIPALITY = "municipality"
+SCHOOL = "school"
+CURATED = "curated"
+# A table row of the plans of bodies (not schools) of a region or municipality.
+BODIES_LEVEL = "bodies"
+
+# Plan statuses a dashboard shows (a latest edition is never superseded).
+PLAN_STATUSES = (
+    RoadmapEdition.Status.DRAFT,
+    RoadmapEdition.Status.SUBMITTED,
+    RoadmapEdition.Status.AGREED,
+    RoadmapEdition.Status.APPROVED,
+    RoadmapEdition.Status.RETURNED,
+)
+ACTIVITY_STATES = ("done", "awaiting", "overdue")
+FORM_STATUSES = tuple(SubmissionStatus.values)
+VISIT_STATES = ("planned", "held", "overdue")
+# The group of plans owned by bodies, not schools, in a municipality's table;
+# and the group of the regional bodies' plans in a region's table.
+BODIES = 0
+
+
+# --- the territory ---------------------------------------------------------------
+
+
+@dataclass
+class Area:
+    """The territory a dashboard counts: the country, a region, a municipality,
+    one school, or the schools a curator accompanies."""
+
+    level: str
+    region: Region | None = None
+    municipality: Municipality | None = None
+    school: Organisation | None = None
+    school_ids: frozenset[int] = field(default_factory=frozenset)
+
+    # Rows of the dashboard's table.
+    @property
+    def row_level(self) -> str:
+        return {
+            COUNTRY: REGION,
+            REGION: MUNICIPALITY,
+            MUNICIPALITY: SCHOOL,
+            SCHOOL: SCHOOL,
+            CURATED: SCHOOL,
+        }[self.level]
+
+    @property
+    def region_id(self) -> int | None:
+        if self.region is not None:
+            return self.region.pk
+        if self.school is not None:
+            return self.school.region_id
+        if self.municipality is not None:
+            return self.municipality.region_id
+        return None
+
+    def plan_q(self, prefix: str = "") -> Q:
+        """Roadmaps (at `prefix`) of the territory."""
+        p = prefix
+        if self.level == REGION:
+            return Q(**{f"{p}region_id": self.region.pk})
+        if self.level == MUNICIPALITY:
+            return Q(**{f"{p}municipality_id": self.municipality.pk})
+        if self.level == SCHOOL:
+            return Q(**{f"{p}owner_id": self.school.pk})
+        if self.level == CURATED:
+            return Q(**{f"{p}level": Level.SCHOOL, f"{p}owner_id__in": self.school_ids})
+        return Q()
+
+    def school_q(self, prefix: str = "") -> Q:
+        """Schools (organisations at `prefix`) of the territory."""
+        p = prefix
+        q = Q(**{f"{p}kind__code": OrganisationKind.SCHOOL})
+        if self.level == REGION:
+            return q & Q(**{f"{p}region_id": self.region.pk})
+        if self.level == MUNICIPALITY:
+            return q & Q(**{f"{p}municipality_id": self.municipality.pk})
+        if self.level == SCHOOL:
+            return q & Q(**{f"{p}pk": self.school.pk})
+        if self.level == CURATED:
+            return q & Q(**{f"{p}pk__in": self.school_ids})
+        return q
+
+    def stage_q(self) -> Q:
+        """Monitoring stages of the territory's region(s)."""
+        if self.level == COUNTRY:
+            return Q()
+        if self.level == CURATED:
+            regions = Organisation.objects.filter(pk__in=self.school_ids).values(
+                "region_id"
+            )
+            return Q(region_id__in=regions)
+        return Q(region_id=self.region_id)
+
+    # How rows group: the fields of a plan (at `prefix`) and of a school.
+    def plan_group(self, prefix: str = "") -> tuple[str, ...]:
+        p = prefix
+        if self.level == COUNTRY:
+            return (f"{p}region_id",)
+        if self.level == REGION:
+            return (f"{p}municipality_id",)
+        return (f"{p}level", f"{p}owner_id")
+
+    def school_group(self, prefix: str = "") -> str:
+        p = prefix
+        if self.level == COUNTRY:
+            return f"{p}region_id"
+        if self.level == REGION:
+            return f"{p}municipality_id"
+        return f"{p}pk" if p else "pk"
+
+    def plan_key(self, row: dict, prefix: str = "") -> int:
+        """The table row a grouped plan row belongs to (BODIES for bodies)."""
+        fields = self.plan_group(prefix)
+        if len(fields) == 1:
+            return row[fields[0]] or BODIES
+        level, owner = (row[f] for f in fields)
+        return owner if level == Level.SCHOOL else BODIES
+
+    # GET parameters of the lists behind the numbers.
+    def filters(self, kind: str) -> dict | None:
+        """Territory filters of a list ("plans", "activities", "risks",
+        "visits"); None when that list cannot be narrowed to the area."""
+        if self.level == BODIES_LEVEL:
+            if kind not in ("plans", "activities") or self.region is None:
+                return None
+            if self.municipality is not None:
+                return {"municipality": self.municipality.pk, "level": Level.MUNICIPAL}
+            return {"region": self.region.pk, "level": Level.REGIONAL}
+        if self.level == REGION:
+            return {"region": self.region.pk}
+        if self.level == MUNICIPALITY:
+            return {"municipality": self.municipality.pk}
+        if self.level == SCHOOL:
+            return {
+                "plans": None,
+                "activities": {"owner": self.school.pk},
+                "risks": {"school": self.school.pk},
+                "visits": {
+                    "municipality": self.school.municipality_id,
+                    "school": self.school.pk,
+                },
+            }[kind]
+        if self.level == CURATED:
+            return {"level": Level.SCHOOL} if kind in ("plans", "activities") else {}
+        return {}
+
+    def query(self) -> dict:
+        """The dashboard's own GET parameters for this area."""
+        if self.level == REGION:
+            return {"region": self.region.pk}
+        if self.level == MUNICIPALITY:
+            return {"municipality": self.municipality.pk}
+        if self.level == SCHOOL:
+            return {"school": self.school.pk}
+        return {}
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def reads_dashboards(scope: Scope) -> bool:
+    """Users with a territory (not the administrator's reference data only)."""
+    return scope.everything or bool(
+        scope.region_ids or scope.municipality_ids or scope.school_ids
+    )
+
+
+def may_see_region(scope: Scope, region_id) -> bool:
+    return scope.everything or region_id in scope.region_ids
+
+
+def may_see_municipality(scope: Scope, municipality) -> bool:
+    return (
+        scope.everything
+        or municipality.region_id in scope.region_ids
+        or municipality.pk in scope.municipality_ids
+    )
+
+
+def may_see_school(scope: Scope, school) -> bool:
+    return (
+        scope.everything
+        or school.region_id in scope.region_ids
+        or school.municipality_id in scope.municipality_ids
+        or school.pk in scope.school_ids
+    )
+
+
+def _own_schools(scope: Scope) -> list[int]:
+    return sorted(
+        {org for role, org, _r, _m in scope.memberships if role == Role.SCHOOL and org}
+    )
+
+
+def area_resolve(*, user, region=None, municipality=None, school=None) -> Area:
+    """The area asked for by GET parameters, inside the user's scope (else 404);
+    without parameters the widest area the user has."""
+    scope = scope_for(user)
+    if not reads_dashboards(scope):
+        raise PermissionDenied
+    region_id, municipality_id, school_id = (
+        _int(region),
+        _int(municipality),
+        _int(school),
+    )
+    for raw, parsed in ((region, region_id), (municipality, municipality_id)):
+        if raw not in (None, "") and parsed is None:
+            raise Http404
+    if school not in (None, "") and school_id is None:
+        raise Http404
+    if school_id is not None:
+        found = (
+            Organisation.objects.select_related("region", "municipality")
+            .filter(pk=school_id, kind__code=OrganisationKind.SCHOOL)
+            .first()
+        )
+        if found is None or not may_see_school(scope, found):
+            raise Http404
+        if municipality_id is not None and found.municipality_id != municipality_id:
+            raise Http404
+        if region_id is not None and found.region_id != region_id:
+            raise Http404
+        return Area(
+            SCHOOL, region=found.region, municipality=found.municipality, school=found
+        )
+    if municipality_id is not None:
+        found = (
+            Municipality.objects.select_related("region")
+            .filter(pk=municipality_id)
+            .first()
+        )
+        if found is None or not may_see_municipality(scope, found):
+            raise Http404
+        if region_id is not None and found.region_id != region_id:
+            raise Http404
+        return Area(MUNICIPALITY, region=found.region, municipality=found)
+    if region_id is not None:
+        found = Region.objects.filter(pk=region_id).first()
+        if found is None or not may_see_region(scope, found.pk):
+            raise Http404
+        return Area(REGION, region=found)
+    return area_default(user=user, scope=scope)
+
+
+def area_default(*, user, scope: Scope) -> Area:
+    """The widest area of the user: the country for the observer, the region
+    of regional staff, the municipality of its coordinator, the school itself,
+    the schools of a curator."""
+    if scope.everything:
+        return Area(COUNTRY)
+    if scope.region_ids:
+        return Area(REGION, region=Region.objects.get(pk=min(scope.region_ids)))
+    if scope.municipality_ids:
+        found = Municipality.objects.select_related("region").get(
+            pk=min(scope.municipality_ids)
+        )
+        return Area(MUNICIPALITY, region=found.region, municipality=found)
+    own = _own_schools(scope)
+    if own and (len(scope.school_ids) == 1 or Role.CURATOR not in scope.roles):
+        found = Organisation.objects.select_related("region", "municipality").get(
+            pk=own[0]
+        )
+        return Area(
+            SCHOOL, region=found.region, municipality=found.municipality, school=found
+        )
+    return Area(CURATED, school_ids=scope.school_ids)
+
+
+def dashboard_query_for(user, org: Organisation) -> dict | None:
+    """GET parameters of the dashboard of a school, a municipal or a regional
+    body, or None when the user may not open it."""
+    scope = scope_for(user)
+    if not reads_dashboards(scope):
+        return None
+    level = org.kind.level
+    if level == OrganisationKind.Level.SCHOOL:
+        return {"school": org.pk} if may_see_school(scope, org) else None
+    if level == OrganisationKind.Level.MUNICIPAL and org.municipality_id:
+        if scope.everything or org.region_id in scope.region_ids:
+            return {"municipality": org.municipality_id}
+        if org.municipality_id in scope.municipality_ids:
+            return {"municipality": org.municipality_id}
+        return None
+    if level == OrganisationKind.Level.REGIONAL and org.region_id:
+        return (
+            {"region": org.region_id} if may_see_region(scope, org.region_id) else None
+        )
+    return None
+
+
+def year_default(area: Area) -> int:
+    """The latest year with plans or participating schools in the area."""
+    plans = (
+        Roadmap.objects.filter(area.plan_q())
+        .annotate(y=ExtractYear("period_start"))
+        .values_list("y", flat=True)
+        .order_by()
+    )
+    schools = (
+        ProjectParticipation.objects.filter(area.school_q("school__"))
+        .values_list("year", flat=True)
+        .order_by()
+    )
+    years = set(plans.union(schools).order_by())
+    return max(years) if years else progress.today().year
+
+
+# --- the numbers -----------------------------------------------------------------
+
+
+def _count(qs, group: str):
+    """The number of rows of `qs` (correlated by OuterRef), 0 when none."""
+    return Coalesce(
+        Subquery(
+            qs.order_by().values(group).annotate(c=Count("pk")).values("c")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def plan_counts(area: Area, year: int) -> dict[int, dict[str, int]]:
+    """{row: {status: plans}} of plans starting in `year` (one query)."""
+    group = area.plan_group()
+    rows = (
+        Roadmap.objects.filter(area.plan_q(), period_start__year=year)
+        .order_by()
+        .values(*group, "latest_edition__status")
+        .annotate(n=Count("pk"))
+    )
+    result: dict[int, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(PLAN_STATUSES, 0)
+    )
+    for r in rows:
+        status = r["latest_edition__status"]
+        if status in PLAN_STATUSES:
+            result[area.plan_key(r)][status] += r["n"]
+    return dict(result)
+
+
+def activity_counts(area: Area, year: int, on: date) -> tuple[dict, dict]:
+    """({row: {total, done, awaiting, overdue}}, {month: {due, done}}) of the
+    activities in force of plans starting in `year`, in one query.
+
+    Due in a month: the understood deadline touches the month (as the
+    activity list's `month` filter). Done in a month: the standing accepted
+    done report is dated in it.
+    """
+    p = "edition__roadmap__"
+    done_on = Subquery(
+        progress.latest_reports()
+        .filter(result=ReportResult.DONE, decision__in=progress.ACCEPTED)
+        .values("done_on")[:1]
+    )
+    counts = {
+        "total": Count("pk"),
+        "done": Count("pk", filter=state_q("done", on)),
+        "awaiting": Count("pk", filter=state_q("awaiting", on)),
+        "overdue": Count("pk", filter=state_q("overdue", on)),
+        "done_before": Count("pk", filter=Q(done_on__lt=date(year, 1, 1))),
+    }
+    for month in range(1, 13):
+        first, last = month_bounds(year, month)
+        counts[f"due_{month}"] = Count("pk", filter=month_q(year, month))
+        counts[f"done_{month}"] = Count("pk", filter=Q(done_on__range=(first, last)))
+    rows = (
+        Activity.objects.filter(
+            progress.in_force_q(), area.plan_q(p), **{f"{p}period_start__year": year}
+        )
+        .annotate(done_on=done_on)
+        .order_by()
+        .values(*area.plan_group(p))
+        .annotate(**counts)
+    )
+    by_row: dict[int, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(("total", "done", "awaiting", "overdue"), 0)
+    )
+    months = {m: {"due": 0, "done": 0} for m in range(0, 13)}
+    for r in rows:
+        target = by_row[area.plan_key(r, p)]
+        for key in ("total", "done", "awaiting", "overdue"):
+            target[key] += r[key]
+        months[0]["done"] += r["done_before"]
+        for m in range(1, 13):
+            months[m]["due"] += r[f"due_{m}"]
+            months[m]["done"] += r[f"done_{m}"]
+    return dict(by_row), months
+
+
+def published_stages(area: Area, year: int) -> list[MonitoringStage]:
+    """The published monitoring stages of the year in the area's region(s)."""
+    return list(
+        MonitoringStage.objects.filter(area.stage_q(), year=year, is_published=True)
+        .select_related("stage_type", "region")
+        .order_by("region__name", "stage_type__position", "pk")
+    )
+
+
+def participation_counts(area: Area, year: int) -> list[dict]:
+    """Rows {project_id, project__code, school__region_id, <row>, n}: schools
+    taking part in a project in the year, per row (one query)."""
+    group = area.school_group("school__")
+    return list(
+        ProjectParticipation.objects.filter(area.school_q("school__"), year=year)
+        .order_by()
+        .values("project_id", "project__code", "school__region_id", group)
+        .annotate(n=Count("school_id", distinct=True))
+    )
+
+
+def form_counts(area: Area, stages: list[MonitoringStage]) -> dict[tuple, dict]:
+    """{(stage id, row): {draft, submitted, confirmed, returned, sent, sent_late}}
+    of the forms of participating schools (one query)."""
+    if not stages:
+        return {}
+    group = area.school_group("school__")
+    takes_part = ProjectParticipation.objects.filter(
+        school_id=OuterRef("school_id"),
+        project_id=OuterRef("stage__project_id"),
+        year=OuterRef("stage__year"),
+    )
+    counts = {s: Count("pk", filter=Q(status=s)) for s in FORM_STATUSES}
+    counts["sent"] = Count("pk", filter=Q(submitted_at__isnull=False))
+    counts["sent_late"] = Count(
+        "pk", filter=Q(submitted_at__date__gt=F("stage__closes_on"))
+    )
+    rows = (
+        MonitoringSubmission.objects.filter(
+            Exists(takes_part),
+            area.school_q("school__"),
+            stage_id__in=[s.pk for s in stages],
+        )
+        .order_by()
+        .values("stage_id", group)
+        .annotate(**counts)
+    )
+    return {(r["stage_id"], r[group]): r for r in rows}
+
+
+def completion(
+    stage: MonitoringStage, total: int, forms: dict | None, on: date
+) -> dict[str, int]:
+    """Completion numbers of one stage (and one row) by the stages' rules."""
+    forms = forms or {}
+    result = {s: forms.get(s, 0) for s in FORM_STATUSES}
+    result["total"] = total
+    result["missing"] = max(total - sum(result[s] for s in FORM_STATUSES), 0)
+    unsent = total - forms.get("sent", 0) if on > stage.closes_on else 0
+    result["late"] = forms.get("sent_late", 0) + max(unsent, 0)
+    return result
+
+
+def risk_counts(area: Area, year: int) -> dict[int, dict[str, int]]:
+    """{row: {profiles, verified, chosen, covered, uncovered}} of «500+» risk
+    profiles of the year, by monitoring.risks' coverage rule (two queries)."""
+    group = area.school_group("school__")
+    result: dict[int, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(
+            ("profiles", "verified", "chosen", "covered", "uncovered"), 0
+        )
+    )
+    profiles = (
+        RiskProfile.objects.filter(
+            area.school_q("school__"), project__code=PROJECT_CODE, year=year
+        )
+        .order_by()
+        .values(group)
+        .annotate(
+            n=Count("pk"), verified=Count("pk", filter=Q(status=ProfileStatus.VERIFIED))
+        )
+    )
+    for r in profiles:
+        result[r[group]]["profiles"] = r["n"]
+        result[r[group]]["verified"] = r["verified"]
+    schools = Organisation.objects.filter(area.school_q())
+    entry_group = f"profile__{group}"
+    entries = (
+        chosen_entries(schools=schools, year=year)
+        .annotate(covered=Exists(covering_tags()))
+        .order_by()
+        .values(entry_group)
+        .annotate(n=Count("pk"), covered_n=Count("pk", filter=Q(covered=True)))
+    )
+    for r in entries:
+        target = result[r[entry_group]]
+        target["chosen"], target["covered"] = r["n"], r["covered_n"]
+        target["uncovered"] = r["n"] - r["covered_n"]
+    return dict(result)
+
+
+def visit_counts(area: Area, year: int, on: date) -> dict[int, dict[str, int]]:
+    """{row: {planned, held, overdue}} of curators' visits of the year (one query)."""
+    group = area.school_group("school__")
+    rows = (
+        visits()
+        .filter(area.school_q("school__"), schedule__year=year)
+        .order_by()
+        .values(group)
+        .annotate(**state_counts(on))
+    )
+    return {r[group]: {k: r[k] for k in VISIT_STATES} for r in rows}
+
+
+@dataclass
+class CuratorLoad:
+    curator_id: int
+    name: str
+    schools: int = 0
+    reports: int = 0
+    forms: int = 0
+    profiles: int = 0
+    overdue_visits: int = 0
+    held_visits: int = 0
+    rows: set = field(default_factory=set)
+
+    @property
+    def pending(self) -> int:
+        return self.reports + self.forms + self.profiles + self.overdue_visits
+
+
+def curator_load(area: Area, year: int, on: date) -> tuple[list[CuratorLoad], dict]:
+    """Per curator assigned in `year` to the area's schools: schools, and what
+    waits for them (pending reports, submitted forms and risk profiles of those
+    schools, their overdue visits there); also {row: [curator names]}.
+    One query (a row per assignment)."""
+    group = area.school_group("school__")
+    reports = ActivityReport.objects.filter(
+        is_latest=True,
+        decision=ReportDecision.PENDING,
+        roadmap__level=Level.SCHOOL,
+        roadmap__current_edition__isnull=False,
+        roadmap__owner_id=OuterRef("school_id"),
+        roadmap__project_id=OuterRef("project_id"),
+        roadmap__period_start__year=OuterRef("year"),
+    )
+    forms = MonitoringSubmission.objects.filter(
+        status=SubmissionStatus.SUBMITTED,
+        school_id=OuterRef("school_id"),
+        stage__project_id=OuterRef("project_id"),
+        stage__year=OuterRef("year"),
+    )
+    profiles = RiskProfile.objects.filter(
+        status=ProfileStatus.SUBMITTED,
+        school_id=OuterRef("school_id"),
+        project_id=OuterRef("project_id"),
+        year=OuterRef("year"),
+    )
+    own_visits = CuratorVisit.objects.filter(
+        curator_id=OuterRef("curator_id"),
+        school_id=OuterRef("school_id"),
+        schedule__year=OuterRef("year"),
+    )
+    rows = (
+        CuratorAssignment.objects.filter(area.school_q("school__"), year=year)
+        .order_by()
+        .values(
+            "curator_id",
+            "curator__last_name",
+            "curator__first_name",
+            "curator__username",
+            "school_id",
+            group,
+        )
+        .annotate(
+            n_reports=_count(reports, "roadmap_id"),
+            n_forms=_count(forms, "school_id"),
+            n_profiles=_count(profiles, "school_id"),
+            n_overdue=_count(
+                own_visits.filter(held_on__isnull=True, planned_on__lt=on), "school_id"
+            ),
+            n_held=_count(own_visits.filter(held_on__isnull=False), "school_id"),
+        )
+    )
+    loads: dict[int, CuratorLoad] = {}
+    schools_seen: dict[int, set] = defaultdict(set)
+    by_row: dict[int, list[str]] = defaultdict(list)
+    for r in rows:
+        name = (
+            " ".join(
+                part
+                for part in (r["curator__last_name"], r["curator__first_name"])
+                if part
+            )
+            or r["curator__username"]
+        )
+        load = loads.setdefault(
+            r["curator_id"], CuratorLoad(curator_id=r["curator_id"], name=name)
+        )
+        # One school may be assigned twice (two projects): count it once.
+        if r["school_id"] not in schools_seen[r["curator_id"]]:
+            schools_seen[r["curator_id"]].add(r["school_id"])
+            load.schools += 1
+            load.overdue_visits += r["n_overdue"]
+            load.held_visits += r["n_held"]
+            if name not in by_row[r[group]]:
+                by_row[r[group]].append(name)
+        load.reports += r["n_reports"]
+        load.forms += r["n_forms"]
+        load.profiles += r["n_profiles"]
+        load.rows.add(r[group])
+    ordered = sorted(loads.values(), key=lambda c: (c.name, c.curator_id))
+    return ordered, dict(by_row)
+
+
+def row_names(area: Area, ids) -> dict[int, object]:
+    """The regions, municipalities or schools of the table's rows (one query)."""
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    if area.row_level == REGION:
+        return Region.objects.in_bulk(ids)
+    if area.row_level == MUNICIPALITY:
+        return Municipality.objects.in_bulk(ids)
+    return Organisation.objects.filter(kind__code=OrganisationKind.SCHOOL).in_bulk(ids)
