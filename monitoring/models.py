@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from roadmaps.models import WorkflowEvent
@@ -332,9 +333,10 @@ class MonitoringField(models.Model):
 
 
 class SubmissionStatus(models.TextChoices):
+    # «форма» is checked by the curator, not agreed: its own words.
     DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    CONFIRMED = "confirmed", _("confirmed")
+    SUBMITTED = "submitted", pgettext_lazy("monitoring form", "submitted")
+    CONFIRMED = "confirmed", pgettext_lazy("monitoring form", "confirmed")
     RETURNED = "returned", _("returned for revision")
 
 
@@ -579,9 +581,10 @@ class RiskProfileEntry(models.Model):
 
 
 class ScheduleStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted for approval")
-    APPROVED = "approved", _("approved")
+    # «график» is masculine: its own forms of the shared words.
+    DRAFT = "draft", pgettext_lazy("schedule", "draft")
+    SUBMITTED = "submitted", pgettext_lazy("schedule", "submitted for approval")
+    APPROVED = "approved", pgettext_lazy("schedule", "approved")
 
 
 class VisitSchedule(models.Model):
