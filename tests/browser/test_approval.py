@@ -80,7 +80,7 @@ def test_school_plan_goes_up_is_returned_and_approved(page, demo_portal):
     expect(page.get_by_test_id("inbox-mine")).to_contain_text("возвращена на доработку")
     page.goto(f"{plan_url}edit/")
     add = page.locator("tr.add-row").last
-    add.locator("summary").click()
+    add.get_by_test_id("add-summary").click()
     add.locator("textarea[name=title]").fill("Подготовка обучающихся к ВПР")
     add.locator("input[name=deadline_text]").fill("Март - апрель")
     add.get_by_role("button", name="Добавить").click()
