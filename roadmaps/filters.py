@@ -1,6 +1,7 @@
 """Filters of the roadmap list (django-filter)."""
 
 import django_filters
+from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Municipality, Organisation, Project, Region
@@ -29,10 +30,21 @@ class RoadmapFilter(django_filters.FilterSet):
         choices=RoadmapEdition.Status.choices,
         field_name="latest_edition__status",
     )
+    # The plans of one body (drill-down from its dashboard); not in the form.
+    owner = django_filters.NumberFilter(field_name="owner_id", widget=HiddenInput)
 
     class Meta:
         model = Roadmap
-        fields = ["q", "level", "region", "municipality", "year", "project", "status"]
+        fields = [
+            "q",
+            "level",
+            "region",
+            "municipality",
+            "year",
+            "project",
+            "status",
+            "owner",
+        ]
 
     def __init__(self, *args, visible=None, **kwargs):
         super().__init__(*args, **kwargs)

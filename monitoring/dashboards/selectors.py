@@ -197,7 +197,7 @@ class Area:
             return {"municipality": self.municipality.pk}
         if self.level == SCHOOL:
             return {
-                "plans": None,
+                "plans": {"owner": self.school.pk},
                 "activities": {"owner": self.school.pk},
                 "risks": {"school": self.school.pk},
                 "visits": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
 from monitoring import progress
@@ -23,6 +24,10 @@ class SchoolFilter(django_filters.ModelChoiceFilter):
 
 
 class VisitFilter(django_filters.FilterSet):
+    # Drill-down from a regional dashboard; not offered in the form.
+    region = django_filters.NumberFilter(
+        field_name="schedule__municipality__region_id", widget=HiddenInput
+    )
     municipality = django_filters.ModelChoiceFilter(
         label=_("Municipality"),
         queryset=Municipality.objects.none(),
@@ -39,7 +44,7 @@ class VisitFilter(django_filters.FilterSet):
 
     class Meta:
         model = CuratorVisit
-        fields = ["municipality", "curator", "school", "year", "state"]
+        fields = ["region", "municipality", "curator", "school", "year", "state"]
 
     def __init__(self, *args, visible=None, on=None, **kwargs):
         super().__init__(*args, **kwargs)
