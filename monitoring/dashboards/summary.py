@@ -276,6 +276,12 @@ def _months(months: dict, area: Area, year: int) -> list[dict]:
                     month=f"{year}-{m:02d}",
                 ),
                 "done": months[m]["done"],
+                "done_url": _linked(
+                    "monitoring:activity-list",
+                    filters,
+                    year=year,
+                    done_month=f"{year}-{m:02d}",
+                ),
                 "cumulative": cumulative,
             }
         )
@@ -438,9 +444,13 @@ def dashboard_build(*, user, area: Area, year: int, on: date) -> dict:
                 "load": load,
                 "reports": Cell(
                     load.reports,
-                    reverse("monitoring:my-tasks") + "?task=confirm"
-                    if load.curator_id == user.pk
-                    else None,
+                    list_url(
+                        "monitoring:activity-list",
+                        **(area.filters("activities") or {}),
+                        curator=load.curator_id,
+                        pending="true",
+                        year=year,
+                    ),
                 ),
                 "overdue": Cell(
                     load.overdue_visits,

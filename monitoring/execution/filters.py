@@ -1,20 +1,24 @@
 """Filters of the activity list and «my tasks» (django-filter).
 
 The GET parameters are the shared contract other pages link to: region,
-municipality, owner, level, roadmap, state, month, risk, year.
+municipality, owner, level, roadmap, state, month, risk, year; and, hidden,
+curator, pending and done_month for the dashboards' drill-down.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import RiskFactor
+from monitoring import progress
+from monitoring.models import ReportDecision, ReportResult, RiskFactor
 from monitoring.progress import ExecState
 from roadmaps.models import Activity, Level
-from schools.models import Municipality, Region
+from schools.models import CuratorAssignment, Municipality, Region
 
 from .selectors import (
     TASK_CONFIRM,
@@ -77,6 +81,12 @@ class ActivityFilter(django_filters.FilterSet):
     roadmap = django_filters.NumberFilter(
         field_name="edition__roadmap_id", widget=forms.HiddenInput
     )
+    # Drill-down from a dashboard's curators' load and months: hidden too.
+    curator = django_filters.NumberFilter(method="by_curator", widget=forms.HiddenInput)
+    pending = django_filters.BooleanFilter(
+        method="by_pending", widget=forms.HiddenInput
+    )
+    done_month = MonthFilter(method="by_done_month", widget=forms.HiddenInput)
 
     class Meta:
         model = Activity
@@ -90,6 +100,9 @@ class ActivityFilter(django_filters.FilterSet):
             "risk",
             "owner",
             "roadmap",
+            "curator",
+            "pending",
+            "done_month",
         ]
 
     def __init__(self, *args, on: date, visible=None, **kwargs):
@@ -113,6 +126,44 @@ class ActivityFilter(django_filters.FilterSet):
     def by_month(self, queryset, name, value):
         year, month = (int(part) for part in value.split("-"))
         return queryset.filter(month_q(year, month))
+
+    def by_curator(self, queryset, name, value):
+        """School plans of the schools assigned to the curator that year."""
+        p = "edition__roadmap__"
+        assigned = CuratorAssignment.objects.filter(
+            curator_id=value,
+            school_id=OuterRef(f"{p}owner_id"),
+            project_id=OuterRef(f"{p}project_id"),
+            year=OuterRef("_plan_year"),
+        )
+        return (
+            queryset.filter(**{f"{p}level": Level.SCHOOL})
+            .annotate(_plan_year=ExtractYear(f"{p}period_start"))
+            .filter(Exists(assigned))
+        )
+
+    def by_pending(self, queryset, name, value):
+        """Whose latest report waits for the curator's decision."""
+        if value is None:
+            return queryset
+        pending = Exists(
+            progress.latest_reports().filter(decision=ReportDecision.PENDING)
+        )
+        return queryset.filter(pending if value else ~Q(pending))
+
+    def by_done_month(self, queryset, name, value):
+        """Done (accepted) with the report dated in the month."""
+        year, month = (int(part) for part in value.split("-"))
+        first = date(year, month, 1)
+        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        done = Exists(
+            progress.latest_reports().filter(
+                result=ReportResult.DONE,
+                decision__in=progress.ACCEPTED,
+                done_on__range=(first, last),
+            )
+        )
+        return queryset.filter(done)
 
 
 TASK_CHOICES = [

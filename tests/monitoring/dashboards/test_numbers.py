@@ -1,5 +1,6 @@
 """Dashboard numbers equal counts made independently, at a fixed "today"."""
 
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -216,3 +217,23 @@ def test_dashboard_numbers_equal_the_lists_they_link_to(client, world, user):
     for testid in testids:
         url = href(html, testid)
         assert _list_count(url, person).count() == number(html, testid), testid
+
+
+@pytest.mark.parametrize("user", ["coord_a", "dept1", "observer"])
+def test_month_and_curator_numbers_equal_the_lists_they_link_to(client, world, user):
+    person = world.users[user]
+    html = get(client, person).content.decode()
+    linked = 0
+    for month in range(1, 13):
+        done = number(html, f"done-{month}")
+        if done:
+            url = href(html, f"done-{month}")
+            assert _list_count(url, person).count() == done, month
+            linked += 1
+    for start in _all(html, "curator-reports"):
+        pending = number(html, "curator-reports", start)
+        match = html[start:].split("</td>", 1)[0]
+        url = unescape(match.split('href="', 1)[1].split('"', 1)[0])
+        assert _list_count(url, person).count() == pending
+        linked += 1
+    assert linked, "the world has done reports and curators"
