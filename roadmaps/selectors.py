@@ -226,16 +226,26 @@ def _waiting_querysets(*, user):
     return editions, documents
 
 
-def inbox_waiting(*, user) -> tuple[list, list]:
+def inbox_waiting(*, user, limit: int = 200) -> tuple[list, list]:
     """Editions and school documents waiting for the user's decision, oldest first."""
     editions, documents = _waiting_querysets(user=user)
-    return list(editions[:200]), list(documents[:200])
+    return list(editions[:limit]), list(documents[:limit])
 
 
 def inbox_count(*, user) -> int:
-    """How many decisions wait for the user (for the navigation), in one query."""
+    """How many decisions wait for the user (for the navigation), in one query:
+    plans and school documents, and monitoring's reports, forms, risk profiles
+    and visit schedules (monitoring/inbox.py)."""
+    from monitoring.inbox import waiting
+
     editions, documents = _waiting_querysets(user=user)
-    return editions.values("pk").union(documents.values("pk"), all=True).count()
+    others = [qs.order_by().values("pk") for qs in waiting(user).values()]
+    return (
+        editions.order_by()
+        .values("pk")
+        .union(documents.order_by().values("pk"), *others, all=True)
+        .count()
+    )
 
 
 def my_plans_in_approval(*, user):

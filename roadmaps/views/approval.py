@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from monitoring.inbox import waiting as monitoring_waiting
+from roadmaps.context_processors import navigation
 from schools.access import Refused, can
 from schools.models import Profile
 
@@ -254,12 +256,23 @@ def compare(request, pk):
     )
 
 
+LIMIT = 200  # rows of each kind the inbox shows
+
+
 @require_GET
 def inbox(request):
     editions, documents = inbox_waiting(user=request.user)
     now = timezone.now()
     for row in [*editions, *documents]:
         row.waiting = now - row.status_changed_at if row.status_changed_at else None
+    monitoring = {
+        kind: list(rows[:LIMIT])
+        for kind, rows in monitoring_waiting(request.user).items()
+    }
+    shown = [editions, documents, *monitoring.values()]
+    if all(len(rows) < LIMIT for rows in shown):
+        # Everything is on the page: the navigation need not count it again.
+        navigation(request)["nav_inbox_count"] = sum(map(len, shown))
     return render(
         request,
         "roadmaps/inbox.html",
@@ -267,6 +280,7 @@ def inbox(request):
             "waiting": editions,
             "documents": documents,
             "mine": my_plans_in_approval(user=request.user),
+            "monitoring": monitoring,
         },
     )
 
