@@ -1,9 +1,19 @@
 """Counts the navigation shows on every page."""
 
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 
-from .notifications import unread_count
-from .selectors import inbox_count
+from .selectors import navigation_counts
+
+
+class _Counts:
+    """Both navigation counts, read together (one query) at the first use."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def both(self) -> tuple[int, int]:
+        return navigation_counts(user=self.user)
 
 
 def navigation(request):
@@ -13,9 +23,10 @@ def navigation(request):
     # Inner templates (tables) render with the same request: count once.
     counts = getattr(request, "_navigation_counts", None)
     if counts is None:
+        both = _Counts(user)
         counts = {
-            "nav_inbox_count": SimpleLazyObject(lambda: inbox_count(user=user)),
-            "nav_unread_count": SimpleLazyObject(lambda: unread_count(user)),
+            "nav_inbox_count": SimpleLazyObject(lambda: both.both[0]),
+            "nav_unread_count": SimpleLazyObject(lambda: both.both[1]),
         }
         request._navigation_counts = counts
     return counts

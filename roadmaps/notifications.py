@@ -162,4 +162,9 @@ def deliver(users, text: str, url: str) -> None:
 
 def unread_count(user) -> int:
     """Unread notifications of a user."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return unread_notifications(user).count()
+
+
+def unread_notifications(user):
+    """The user's unread notifications (a queryset)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True)

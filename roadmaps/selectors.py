@@ -1,5 +1,7 @@
 """Reads that the roadmap views share; each applies the user's scope."""
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -61,6 +63,52 @@ def roadmap_get_visible(*, user, pk: int) -> Roadmap:
     if roadmap is None:
         raise Http404
     return roadmap
+
+
+def roadmap_for_editor(*, user, pk: int) -> Roadmap:
+    """`roadmap_get_visible` with the edition the editor writes, in one query."""
+    roadmap = (
+        Roadmap.objects.visible_to(user)
+        .select_related(
+            "owner",
+            "owner__kind",
+            "region",
+            "municipality",
+            "project",
+            "latest_edition",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if roadmap is None:
+        raise Http404
+    return roadmap
+
+
+def activity_for_editor(
+    *, edition: RoadmapEdition, pk: int, executors: bool = False
+) -> Activity:
+    """One activity of the edition with its risk factors (and, for the row as
+    the editor shows it, its executors in order), or 404."""
+    lookups: list = ["risk_factors"]
+    if executors:
+        lookups.append(
+            Prefetch(
+                "executors",
+                queryset=ActivityExecutor.objects.select_related(
+                    "organisation"
+                ).order_by("position"),
+            )
+        )
+    activity = (
+        Activity.objects.filter(pk=pk, edition=edition)
+        .prefetch_related(*lookups)
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    activity.edition = edition
+    return activity
 
 
 def editions_visible(*, user, roadmap: Roadmap) -> list[RoadmapEdition]:
@@ -232,10 +280,8 @@ def inbox_waiting(*, user, limit: int = 200) -> tuple[list, list]:
     return list(editions[:limit]), list(documents[:limit])
 
 
-def inbox_count(*, user) -> int:
-    """How many decisions wait for the user (for the navigation), in one query:
-    plans and school documents, and monitoring's reports, forms, risk profiles
-    and visit schedules (monitoring/inbox.py)."""
+def _inbox_rows(*, user):
+    """A UNION of the pk of everything waiting for the user (not run)."""
     from monitoring.inbox import waiting
 
     editions, documents = _waiting_querysets(user=user)
@@ -244,8 +290,37 @@ def inbox_count(*, user) -> int:
         editions.order_by()
         .values("pk")
         .union(documents.order_by().values("pk"), *others, all=True)
-        .count()
+        .order_by()
     )
+
+
+def inbox_count(*, user) -> int:
+    """How many decisions wait for the user (for the navigation), in one query:
+    plans and school documents, and monitoring's reports, forms, risk profiles
+    and visit schedules (monitoring/inbox.py)."""
+    return _inbox_rows(user=user).count()
+
+
+def navigation_counts(*, user) -> tuple[int, int]:
+    """(decisions waiting in the inbox, unread notifications) in one query."""
+    from .notifications import unread_notifications
+
+    parts, params = [], []
+    for rows in (
+        _inbox_rows(user=user),
+        unread_notifications(user).order_by().values("pk"),
+    ):
+        try:
+            sql, sql_params = rows.query.sql_with_params()
+        except EmptyResultSet:  # nothing can wait (e.g. no role at all)
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) rows_)")  # noqa: S608
+        params.extend(sql_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        inbox, unread = cursor.fetchone()
+    return inbox, unread
 
 
 def my_plans_in_approval(*, user):

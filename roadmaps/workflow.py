@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools.access import Refused, can, scope_for
-from schools.models import CuratorAssignment, Organisation, Role
+from schools.models import Organisation, Role
 
 from .models import (
     DocumentEvent,
@@ -96,12 +96,8 @@ def actor_kinds(user, *, level: str, owner: Organisation, year: int) -> set[str]
             Role.MUNICIPAL_COORDINATOR, municipality=owner.municipality_id
         ):
             kinds.add(MUNICIPAL)
-        if (
-            Role.CURATOR in scope.roles
-            and CuratorAssignment.objects.filter(
-                curator=user, school=owner, year=year
-            ).exists()
-        ):
+        # The scope holds the assignments (only with the curator role held).
+        if scope.assigned(owner.pk, year=year):
             kinds.add(CURATOR)
     elif level == Level.MUNICIPAL:
         if owner.municipality_id and scope.holds(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import BooleanField, F, IntegerField, Q, Value
 
 from .models import CuratorAssignment, Membership, Role
 
@@ -52,6 +52,18 @@ class Scope:
     memberships: tuple[tuple[str, int | None, int | None, int | None], ...] = ()
     # Regions whose plan-graph the user approves (regional staff with the right).
     approver_region_ids: frozenset[int] = field(default_factory=frozenset)
+    # (school id, project id, year) of every curator assignment (with the
+    # curator role held), so rules ask them without a query.
+    assignments: frozenset[tuple[int, int, int]] = field(default_factory=frozenset)
+
+    def assigned(self, school_id, *, year=None, project=None) -> bool:
+        """True if the user is the school's curator (in `year`, for `project`)."""
+        return any(
+            s == school_id
+            and (year is None or y == year)
+            and (project is None or p == project)
+            for s, p, y in self.assignments
+        )
 
     def holds(self, role: str, *, organisation=None, region=None, municipality=None):
         """True if a membership of `role` matches every given id."""
@@ -97,49 +109,45 @@ def scope_for(user) -> Scope:
     upper_municipalities: set[int] = set()
     roles: set[str] = set()
     held = []
+    assigned = []
     approver_regions: set[int] = set()
 
-    memberships = Membership.objects.filter(user=user).select_related("organisation")
-    for m in memberships:
-        roles.add(m.role)
-        org = m.organisation
-        held.append(
-            (
-                m.role,
-                m.organisation_id,
-                org.region_id if org else None,
-                org.municipality_id if org else None,
-            )
-        )
-        if m.role == Role.REGIONAL_STAFF and m.can_approve and org is not None:
-            approver_regions.add(org.region_id)
-        kind = VIEW_RIGHTS.get(m.role)
+    for row in _roles_and_assignments(user):
+        if row["s_kind"] == "assignment":
+            assigned.append(row)
+            continue
+        role, org_id = row["s_role"], row["s_org"]
+        region_id, municipality_id = row["s_region"], row["s_municipality"]
+        roles.add(role)
+        held.append((role, org_id, region_id, municipality_id))
+        if role == Role.REGIONAL_STAFF and row["s_approves"] and org_id is not None:
+            approver_regions.add(region_id)
+        kind = VIEW_RIGHTS.get(role)
         if kind == "all":
             everything = True
         elif kind == "reference":
             reference = True
-        elif kind == "region" and org is not None and org.region_id:
-            regions.add(org.region_id)
-        elif kind == "municipality" and org is not None and org.municipality_id:
-            municipalities.add(org.municipality_id)
-            upper_regions.add(org.region_id)
-        elif kind == "school" and org is not None:
-            schools.add(org.pk)
-            if org.municipality_id:
-                upper_municipalities.add(org.municipality_id)
-            if org.region_id:
-                upper_regions.add(org.region_id)
+        elif kind == "region" and org_id is not None and region_id:
+            regions.add(region_id)
+        elif kind == "municipality" and org_id is not None and municipality_id:
+            municipalities.add(municipality_id)
+            upper_regions.add(region_id)
+        elif kind == "school" and org_id is not None:
+            schools.add(org_id)
+            if municipality_id:
+                upper_municipalities.add(municipality_id)
+            if region_id:
+                upper_regions.add(region_id)
 
+    assignments: set[tuple[int, int, int]] = set()
     if Role.CURATOR in roles:
-        assignments = CuratorAssignment.objects.filter(curator=user).select_related(
-            "school"
-        )
-        for a in assignments:
-            schools.add(a.school_id)
-            if a.school.municipality_id:
-                upper_municipalities.add(a.school.municipality_id)
-            if a.school.region_id:
-                upper_regions.add(a.school.region_id)
+        for row in assigned:
+            schools.add(row["s_org"])
+            assignments.add((row["s_org"], row["s_project"], row["s_year"]))
+            if row["s_municipality"]:
+                upper_municipalities.add(row["s_municipality"])
+            if row["s_region"]:
+                upper_regions.add(row["s_region"])
 
     scope = Scope(
         everything=everything,
@@ -152,9 +160,46 @@ def scope_for(user) -> Scope:
         roles=frozenset(roles),
         memberships=tuple(held),
         approver_region_ids=frozenset(approver_regions),
+        assignments=frozenset(assignments),
     )
     user._portal_scope = scope
     return scope
+
+
+def _roles_and_assignments(user) -> list[dict]:
+    """The user's memberships and curator assignments, in one query (a UNION
+    of rows of the same shape: s_kind, s_role, s_org, s_region,
+    s_municipality, s_approves, s_project, s_year)."""
+    none = Value(None, output_field=IntegerField())
+    memberships = (
+        Membership.objects.filter(user=user)
+        .order_by()
+        .values(
+            s_kind=Value("membership"),
+            s_role=F("role"),
+            s_org=F("organisation_id"),
+            s_region=F("organisation__region_id"),
+            s_municipality=F("organisation__municipality_id"),
+            s_approves=F("can_approve"),
+            s_project=none,
+            s_year=none,
+        )
+    )
+    assignments = (
+        CuratorAssignment.objects.filter(curator=user)
+        .order_by()
+        .values(
+            s_kind=Value("assignment"),
+            s_role=Value(Role.CURATOR),
+            s_org=F("school_id"),
+            s_region=F("school__region_id"),
+            s_municipality=F("school__municipality_id"),
+            s_approves=Value(False, output_field=BooleanField()),
+            s_project=F("project_id"),
+            s_year=F("year"),
+        )
+    )
+    return list(memberships.union(assignments, all=True).order_by())
 
 
 def organisation_q(scope: Scope, prefix: str = "") -> Q:

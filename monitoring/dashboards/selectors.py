@@ -20,6 +20,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -28,6 +29,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
@@ -468,42 +470,145 @@ def published_stages(area: Area, year: int) -> list[MonitoringStage]:
 def participation_counts(area: Area, year: int) -> list[dict]:
     """Rows {project_id, project__code, school__region_id, <row>, n}: schools
     taking part in a project in the year, per row (one query)."""
+    return _read_participation(area, _run([_participation_part(area, year)]))
+
+
+def _participation_part(area: Area, year: int):
     group = area.school_group("school__")
-    return list(
-        ProjectParticipation.objects.filter(area.school_q("school__"), year=year)
-        .order_by()
-        .values("project_id", "project__code", "school__region_id", group)
-        .annotate(n=Count("school_id", distinct=True))
+    return _shaped(
+        ProjectParticipation.objects.filter(area.school_q("school__"), year=year),
+        "participation",
+        key=group,
+        stage="project_id",
+        g1="school__region_id",
+        g2=Case(
+            When(project__code=PROJECT_CODE, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        counts=[Count("school_id", distinct=True)],
+    )
+
+
+def _read_participation(area: Area, rows: dict) -> list[dict]:
+    group = area.school_group("school__")
+    return [
+        {
+            "project_id": r["u_stage"],
+            "project__code": PROJECT_CODE if r["u_g2"] else "",
+            "school__region_id": r["u_g1"],
+            group: r["u_key"],
+            "n": r["u_c1"],
+        }
+        for r in rows.get("participation", [])
+    ]
+
+
+# --- one UNION for the per-row numbers of several tables ----------------------
+# Participation, forms, risk profiles, their chosen factors and visits are each
+# grouped by the table's rows; shaped alike (u_src, u_stage, u_key, u_g1, u_g2
+# and six numbers) they are read in one query.
+
+_NUMBERS = 6
+
+
+def _shaped(qs, src: str, *, key, counts, stage=None, g1=None, g2=None):
+    """`qs` grouped by the table's row (`key`), in the UNION's shape."""
+
+    def column(value):
+        if value is None:
+            return Value(None, output_field=IntegerField())
+        return F(value) if isinstance(value, str) else value
+
+    numbers = list(counts) + [Value(0)] * (_NUMBERS - len(counts))
+    return (
+        qs.order_by()
+        .values(
+            u_src=Value(src),
+            u_stage=column(stage),
+            u_key=column(key),
+            u_g1=column(g1),
+            u_g2=column(g2),
+        )
+        .annotate(**{f"u_c{i + 1}": n for i, n in enumerate(numbers)})
+    )
+
+
+def _run(parts) -> dict[str, list[dict]]:
+    """Run the shaped parts as one query: {src: rows}."""
+    parts = [p for p in parts if p is not None]
+    found: dict[str, list[dict]] = defaultdict(list)
+    if not parts:
+        return found
+    union = parts[0]
+    if len(parts) > 1:
+        union = union.union(*parts[1:], all=True).order_by()
+    for r in union:
+        found[r["u_src"]].append(r)
+    return found
+
+
+def area_numbers(area: Area, year: int, stages, on: date) -> tuple:
+    """(participation, forms, risks, visits) as participation_counts,
+    form_counts, risk_counts and visit_counts return them, in one query."""
+    rows = _run(
+        [
+            _participation_part(area, year),
+            _form_part(area, stages),
+            *_risk_parts(area, year),
+            _visit_part(area, year, on),
+        ]
+    )
+    return (
+        _read_participation(area, rows),
+        _read_forms(rows),
+        _read_risks(rows),
+        _read_visits(rows),
     )
 
 
 def form_counts(area: Area, stages: list[MonitoringStage]) -> dict[tuple, dict]:
     """{(stage id, row): {draft, submitted, confirmed, returned, sent, sent_late}}
     of the forms of participating schools (one query)."""
+    return _read_forms(_run([_form_part(area, stages)]))
+
+
+_FORM_NUMBERS = (*FORM_STATUSES, "sent", "sent_late")
+
+
+def _form_part(area: Area, stages):
     if not stages:
-        return {}
-    group = area.school_group("school__")
+        return None
     takes_part = ProjectParticipation.objects.filter(
         school_id=OuterRef("school_id"),
         project_id=OuterRef("stage__project_id"),
         year=OuterRef("stage__year"),
     )
-    counts = {s: Count("pk", filter=Q(status=s)) for s in FORM_STATUSES}
-    counts["sent"] = Count("pk", filter=Q(submitted_at__isnull=False))
-    counts["sent_late"] = Count(
-        "pk", filter=Q(submitted_at__date__gt=F("stage__closes_on"))
+    counts = [Count("pk", filter=Q(status=s)) for s in FORM_STATUSES]
+    counts.append(Count("pk", filter=Q(submitted_at__isnull=False)))
+    counts.append(
+        Count("pk", filter=Q(submitted_at__date__gt=F("stage__closes_on")))
     )
-    rows = (
+    return _shaped(
         MonitoringSubmission.objects.filter(
             Exists(takes_part),
             area.school_q("school__"),
             stage_id__in=[s.pk for s in stages],
-        )
-        .order_by()
-        .values("stage_id", group)
-        .annotate(**counts)
+        ),
+        "forms",
+        key=area.school_group("school__"),
+        stage="stage_id",
+        counts=counts,
     )
-    return {(r["stage_id"], r[group]): r for r in rows}
+
+
+def _read_forms(rows: dict) -> dict[tuple, dict]:
+    return {
+        (r["u_stage"], r["u_key"]): {
+            name: r[f"u_c{i + 1}"] for i, name in enumerate(_FORM_NUMBERS)
+        }
+        for r in rows.get("forms", [])
+    }
 
 
 def completion(
@@ -521,53 +626,71 @@ def completion(
 
 def risk_counts(area: Area, year: int) -> dict[int, dict[str, int]]:
     """{row: {profiles, verified, chosen, covered, uncovered}} of «500+» risk
-    profiles of the year, by monitoring.risks' coverage rule (two queries)."""
+    profiles of the year, by monitoring.risks' coverage rule (one query)."""
+    return _read_risks(_run(_risk_parts(area, year)))
+
+
+def _risk_parts(area: Area, year: int) -> list:
     group = area.school_group("school__")
+    profiles = _shaped(
+        RiskProfile.objects.filter(
+            area.school_q("school__"), project__code=PROJECT_CODE, year=year
+        ),
+        "profiles",
+        key=group,
+        counts=[
+            Count("pk"),
+            Count("pk", filter=Q(status=ProfileStatus.VERIFIED)),
+        ],
+    )
+    schools = Organisation.objects.filter(area.school_q())
+    entries = _shaped(
+        chosen_entries(schools=schools, year=year).annotate(
+            covered=Exists(covering_tags())
+        ),
+        "entries",
+        key=f"profile__{group}",
+        counts=[Count("pk"), Count("pk", filter=Q(covered=True))],
+    )
+    return [profiles, entries]
+
+
+def _read_risks(rows: dict) -> dict[int, dict[str, int]]:
     result: dict[int, dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(
             ("profiles", "verified", "chosen", "covered", "uncovered"), 0
         )
     )
-    profiles = (
-        RiskProfile.objects.filter(
-            area.school_q("school__"), project__code=PROJECT_CODE, year=year
-        )
-        .order_by()
-        .values(group)
-        .annotate(
-            n=Count("pk"), verified=Count("pk", filter=Q(status=ProfileStatus.VERIFIED))
-        )
-    )
-    for r in profiles:
-        result[r[group]]["profiles"] = r["n"]
-        result[r[group]]["verified"] = r["verified"]
-    schools = Organisation.objects.filter(area.school_q())
-    entry_group = f"profile__{group}"
-    entries = (
-        chosen_entries(schools=schools, year=year)
-        .annotate(covered=Exists(covering_tags()))
-        .order_by()
-        .values(entry_group)
-        .annotate(n=Count("pk"), covered_n=Count("pk", filter=Q(covered=True)))
-    )
-    for r in entries:
-        target = result[r[entry_group]]
-        target["chosen"], target["covered"] = r["n"], r["covered_n"]
-        target["uncovered"] = r["n"] - r["covered_n"]
+    for r in rows.get("profiles", []):
+        result[r["u_key"]]["profiles"] = r["u_c1"]
+        result[r["u_key"]]["verified"] = r["u_c2"]
+    for r in rows.get("entries", []):
+        target = result[r["u_key"]]
+        target["chosen"], target["covered"] = r["u_c1"], r["u_c2"]
+        target["uncovered"] = r["u_c1"] - r["u_c2"]
     return dict(result)
 
 
 def visit_counts(area: Area, year: int, on: date) -> dict[int, dict[str, int]]:
     """{row: {planned, held, overdue}} of curators' visits of the year (one query)."""
-    group = area.school_group("school__")
-    rows = (
-        visits()
-        .filter(area.school_q("school__"), schedule__year=year)
-        .order_by()
-        .values(group)
-        .annotate(**state_counts(on))
+    return _read_visits(_run([_visit_part(area, year, on)]))
+
+
+def _visit_part(area: Area, year: int, on: date):
+    states = state_counts(on)
+    return _shaped(
+        visits().filter(area.school_q("school__"), schedule__year=year),
+        "visits",
+        key=area.school_group("school__"),
+        counts=[states[k] for k in VISIT_STATES],
     )
-    return {r[group]: {k: r[k] for k in VISIT_STATES} for r in rows}
+
+
+def _read_visits(rows: dict) -> dict[int, dict[str, int]]:
+    return {
+        r["u_key"]: {k: r[f"u_c{i + 1}"] for i, k in enumerate(VISIT_STATES)}
+        for r in rows.get("visits", [])
+    }
 
 
 @dataclass

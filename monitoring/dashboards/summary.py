@@ -35,15 +35,12 @@ from .selectors import (
     VISIT_STATES,
     Area,
     activity_counts,
+    area_numbers,
     completion,
     curator_load,
-    form_counts,
-    participation_counts,
     plan_counts,
     published_stages,
-    risk_counts,
     row_names,
-    visit_counts,
 )
 
 MISSING = "missing"
@@ -293,10 +290,7 @@ def dashboard_build(*, user, area: Area, year: int, on: date) -> dict:
     plans = plan_counts(area, year)
     activities, months = activity_counts(area, year, on)
     stages = published_stages(area, year)
-    participation = participation_counts(area, year)
-    forms = form_counts(area, stages)
-    risks = risk_counts(area, year)
-    visits = visit_counts(area, year, on)
+    participation, forms, risks, visits = area_numbers(area, year, stages, on)
     loads, curators_by_row = curator_load(area, year, on)
 
     group = area.school_group("school__")

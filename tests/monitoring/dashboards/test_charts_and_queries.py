@@ -14,7 +14,7 @@ from .helpers import get
 
 pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"
-MAX_QUERIES = 17
+MAX_QUERIES = 12
 
 
 def svgs(html: str) -> dict:

@@ -263,9 +263,7 @@ def grow(world, plan_key, n, who, roles):
     ("who", "plan", "roles", "limit"),
     [
         ("municipal_a", "M", [R.MUNICIPAL_AUTHORITY], MAX_QUERIES),
-        # A curator's scope and the approval panel's curator check (roadmaps)
-        # each cost one query more on a school plan.
-        ("curator_a1", "S", [R.SCHOOL], MAX_QUERIES + 2),
+        ("curator_a1", "S", [R.SCHOOL], MAX_QUERIES),
     ],
 )
 def test_plan_page_queries_do_not_grow(client, world, who, plan, roles, limit):
