@@ -89,6 +89,20 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A PostgreSQL read replica (streaming replication). Only GET and HEAD requests
+# read from it, and not for REPLICA_PIN_SECONDS after the same browser changed
+# something, so a user always sees their own changes (config/routers.py).
+# Writes, transactions, row locks, the task worker and commands use "default".
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"].setdefault(
+        "CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "config.routers.ReplicaMiddleware")
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -135,6 +149,41 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploaded and generated files (school documents, report evidence, answer
+# files, exports) go through the default storage: MEDIA_ROOT on this server (or
+# a disk all servers mount), or, with STORAGE=s3, a private bucket of any
+# S3-compatible service shared by every app server. Files stay private: no
+# public ACL; the portal streams them through its permission-checked views.
+STORAGE = env("STORAGE", default="filesystem")
+if STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("AWS_LOCATION", default=""),
+            # Path-style addresses for MinIO and most self-hosted services.
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            # Two uploads of "concept.pdf" must not overwrite each other.
+            "file_overwrite": False,
+        },
+    }
+elif STORAGE != "filesystem":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("STORAGE must be 'filesystem' or 's3'.")
+
+# Behind nginx (or another proxy) that terminates HTTPS and sets
+# X-Forwarded-Proto: trust that header to know the request was secure. Only
+# when the proxy overwrites the header (a client could send its own).
+if env.bool("BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Mail: the console by default; SMTP when EMAIL_URL is set
 # (smtp+tls://user:password@host:587).
