@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Organisation, Project
@@ -16,6 +17,77 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         return
     for field, errors in exc.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """Choices from the field's rows, read once (see ListedModelChoiceField)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.objects()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.objects())
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that reads its queryset once per form.
+
+    Django's field runs the queryset each time the choices are iterated (the
+    widget's `required` check, then the options) and once more to validate.
+    Here the rows are read once, or given by the view that has already read
+    them (`set_objects`), and a value is accepted only if it is one of those
+    rows: exactly as strict as the queryset.
+    """
+
+    iterator = ListedChoiceIterator
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._listed = None
+        return result
+
+    def _set_queryset(self, queryset):
+        self._listed = None
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def set_objects(self, objects) -> None:
+        """The rows of the queryset, already read by the caller."""
+        self._listed = list(objects)
+
+    def objects(self) -> list:
+        if getattr(self, "_listed", None) is None:
+            self._listed = [] if self.queryset is None else list(self.queryset)
+        return self._listed
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        key = self.to_field_name or "pk"
+        model = self.queryset.model
+        if isinstance(value, model):
+            value = getattr(value, key)
+        field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        try:
+            wanted = field.to_python(value)
+        except (ValueError, TypeError, ValidationError):
+            wanted = None
+        for obj in self.objects():
+            if wanted is not None and getattr(obj, key) == wanted:
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
 
 
 class OptionalColumnsMixin:
@@ -183,10 +255,10 @@ class RoadmapCreateForm(OptionalColumnsMixin, forms.Form):
         ("upper", _("the plan one level up (its activities addressed to this body)")),
     ]
 
-    owner = forms.ModelChoiceField(
+    owner = ListedModelChoiceField(
         label=_("Body"), queryset=Organisation.objects.none(), empty_label=None
     )
-    project = forms.ModelChoiceField(
+    project = ListedModelChoiceField(
         label=_("Project"), queryset=Project.objects.all(), empty_label=None
     )
     title = forms.CharField(
@@ -215,18 +287,26 @@ class RoadmapCreateForm(OptionalColumnsMixin, forms.Form):
         initial="empty",
         widget=forms.RadioSelect,
     )
-    template = forms.ModelChoiceField(
+    template = ListedModelChoiceField(
         label=_("Template"),
         queryset=RoadmapTemplate.objects.filter(is_active=True),
         required=False,
     )
-    source = forms.ModelChoiceField(
+    source = ListedModelChoiceField(
         label=_("Plan one level up"), queryset=Roadmap.objects.none(), required=False
     )
 
-    def __init__(self, *args, owners, sources, level=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, *args, owners, sources, level=None, owner_rows=None, projects=None, **kw
+    ):
+        """`owner_rows` and `projects`: the rows of `owners` and of all projects
+        when the view has read them already (they are not read again)."""
+        super().__init__(*args, **kw)
         self.fields["owner"].queryset = owners
+        if owner_rows is not None:
+            self.fields["owner"].set_objects(owner_rows)
+        if projects is not None:
+            self.fields["project"].set_objects(projects)
         self.fields["source"].queryset = sources
         if level is not None:
             self.fields["template"].queryset = RoadmapTemplate.objects.filter(
@@ -374,27 +454,33 @@ class ImportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    owner = forms.ModelChoiceField(
+    owner = ListedModelChoiceField(
         label=_("Body the plan belongs to"),
         queryset=Organisation.objects.none(),
         empty_label=None,
     )
-    project = forms.ModelChoiceField(
+    project = ListedModelChoiceField(
         label=_("Project"), queryset=Project.objects.all(), empty_label=None
     )
-    target = forms.ModelChoiceField(
+    target = ListedModelChoiceField(
         label=_("Import as a new edition of"),
         queryset=Roadmap.objects.none(),
         required=False,
         empty_label=_("— a new plan —"),
     )
 
-    def __init__(self, *args, owners, targets, **kwargs):
+    def __init__(self, *args, owners, targets, owner_rows=None, **kwargs):
+        """`targets`: the plans (read, with their owners) that may take a new
+        edition; `owner_rows`: the rows of `owners` if the view has read them."""
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+        if owner_rows is not None:
+            self.fields["owner"].set_objects(owner_rows)
+        targets = list(targets)
         self.fields["target"].queryset = Roadmap.objects.filter(
             pk__in=[t.pk for t in targets]
         )
+        self.fields["target"].set_objects(targets)
         self.fields["target"].label_from_instance = lambda r: (
             f"{r.owner.display_name}: {r.title[:100]} ({r.period_start.year})"
         )

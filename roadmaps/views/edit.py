@@ -43,8 +43,10 @@ from ..permissions import (
     may_open_editor,
 )
 from ..selectors import (
+    activity_for_editor,
     edition_for_display,
     owners_creatable_by,
+    roadmap_for_editor,
     roadmap_get_visible,
 )
 
@@ -66,8 +68,9 @@ ROLE_PHRASES = [
 
 
 def load(request, pk: int) -> tuple[Roadmap, RoadmapEdition]:
-    """The roadmap (404 outside the scope) and the edition being written."""
-    roadmap = roadmap_get_visible(user=request.user, pk=pk)
+    """The roadmap (404 outside the scope) and the edition being written,
+    read together."""
+    roadmap = roadmap_for_editor(user=request.user, pk=pk)
     if not may_open_editor(request.user, roadmap):
         raise PermissionDenied
     edition = roadmap.latest_edition
@@ -82,14 +85,12 @@ def active_factors() -> list[RiskFactor]:
     return list(RiskFactor.objects.filter(is_active=True).order_by("number"))
 
 
-def activity_of(edition: RoadmapEdition, activity_id: int) -> Activity:
-    activity = get_object_or_404(
-        Activity.objects.prefetch_related("executors", "risk_factors"),
-        pk=activity_id,
-        edition=edition,
-    )
-    activity.edition = edition
-    return activity
+def activity_of(
+    edition: RoadmapEdition, activity_id: int, *, executors: bool = False
+) -> Activity:
+    """The edition's activity (404 otherwise) with its risk factors; with
+    `executors`, also its executors as the editor's row shows them."""
+    return activity_for_editor(edition=edition, pk=activity_id, executors=executors)
 
 
 def section_of(edition: RoadmapEdition, section_id: int) -> Section:
@@ -202,8 +203,22 @@ def refuse(request, roadmap, edition, exc: Exception):
     return redirect(editor_url(roadmap))
 
 
+def row_context(request, roadmap: Roadmap, edition: RoadmapEdition) -> dict:
+    """What the editor's single-row fragments (a row, its form, a section's
+    form) need, without the whole table the editor page reads."""
+    return {
+        "roadmap": roadmap,
+        "edition": edition,
+        "columns": edition.columns,
+        "structural": is_plan_editor(request.user, roadmap) and edition.is_editable,
+        "period": (roadmap.period_start, roadmap.period_end),
+        "picker_roles": ROLE_PHRASES,
+    }
+
+
 def row_form_response(request, roadmap, edition, activity, form, *, conflict=None):
-    context = editor_context(request, roadmap, edition)
+    context = row_context(request, roadmap, edition)
+    context["picker_bodies"] = territory_bodies(roadmap.owner)
     context.update(row_form_context(activity, form, edition, conflict=conflict))
     if request.htmx:
         response = render(request, "roadmaps/editor.html#activity-form", context)
@@ -355,6 +370,7 @@ def activity_edit(request, pk, activity_id):
     roadmap, edition = load(request, pk)
     activity = activity_of(edition, activity_id)
     sections = list(edition.sections.all())
+    factors = active_factors()
     if request.method == "GET":
         form = ActivityForm(
             initial={
@@ -369,14 +385,14 @@ def activity_edit(request, pk, activity_id):
             },
             sections=sections,
             prefix_id=f"edit-{activity.pk}",
-            factors=active_factors(),
+            factors=factors,
         )
         return row_form_response(request, roadmap, edition, activity, form)
     form = ActivityForm(
         request.POST,
         sections=sections,
         prefix_id=f"edit-{activity.pk}",
-        factors=active_factors(),
+        factors=factors,
     )
     if not form.is_valid():
         return row_form_response(request, roadmap, edition, activity, form)
@@ -412,12 +428,16 @@ def activity_edit(request, pk, activity_id):
 def activity_row(request, pk, activity_id):
     """The row as shown (the editor's «Cancel»)."""
     roadmap, edition = load(request, pk)
-    activity = activity_of(edition, activity_id)
-    context = editor_context(request, roadmap, edition)
-    shown = next(
-        a for g in context["groups"] for a in g["activities"] if a.pk == activity.pk
-    )
-    context["activity"] = shown
+    activity = activity_of(edition, activity_id, executors=True)
+    context = row_context(request, roadmap, edition)
+    if context["structural"]:
+        editable = True
+    else:
+        editable = edition.is_editable and assigned_to_regional_coordinator(
+            request.user, activity
+        )
+    context["activity"] = activity
+    context["editable_ids"] = {activity.pk} if editable else set()
     return render(request, "roadmaps/editor.html#activity-row", context)
 
 
@@ -542,7 +562,7 @@ def section_edit(request, pk, section_id):
                 status=_("Section saved."),
                 anchor=f"section-{section.pk}",
             )
-    context = editor_context(request, roadmap, edition)
+    context = row_context(request, roadmap, edition)
     context.update({"section": section, "form": form})
     if request.htmx:
         response = render(request, "roadmaps/editor.html#section-form", context)
@@ -709,19 +729,23 @@ def comment_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def roadmap_new(request):
     owners = owners_creatable_by(user=request.user)
-    if not owners.exists():
+    owner_rows = list(owners)
+    if not owner_rows:
         raise PermissionDenied
-    chosen = owners.filter(pk=request.POST.get("owner") or request.GET.get("owner"))
-    owner = chosen.first() or owners.first()
+    wanted = request.POST.get("owner") or request.GET.get("owner")
+    owner = next((o for o in owner_rows if str(o.pk) == wanted), owner_rows[0])
     sources = upper_sources(user=request.user, owner=owner)
+    projects = list(Project.objects.all())
     form = RoadmapCreateForm(
         request.POST or None,
         owners=owners,
+        owner_rows=owner_rows,
+        projects=projects,
         sources=sources,
         level=LEVEL_OF_KIND_LEVEL.get(owner.kind.level),
         initial={
             "owner": owner.pk,
-            "project": Project.objects.filter(code="500plus").first(),
+            "project": next((p for p in projects if p.code == "500plus"), None),
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -55,7 +55,7 @@ def _editable_plans(user):
         Roadmap.objects.visible_to(user)
         .in_force()
         .select_related("owner", "latest_edition")
-        .order_by("title")
+        .order_by("-period_start", "title")
     )
     return [
         p
@@ -67,12 +67,14 @@ def _editable_plans(user):
 @require_http_methods(["GET", "POST"])
 def import_start(request):
     owners = owners_creatable_by(user=request.user)
-    if not owners.exists():
+    owner_rows = list(owners)
+    if not owner_rows:
         raise PermissionDenied
     form = ImportForm(
         request.POST or None,
         request.FILES or None,
         owners=owners,
+        owner_rows=owner_rows,
         targets=_editable_plans(request.user),
     )
     if request.method == "POST" and form.is_valid():
