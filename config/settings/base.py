@@ -89,6 +89,16 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+
+
+def _no_jit(database: dict) -> None:
+    """The portal's queries are short; PostgreSQL's JIT spent seconds compiling
+    the dashboard's counts (bench/README.md), so it is off for our sessions."""
+    if "postgresql" in database["ENGINE"]:
+        database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
+
+_no_jit(DATABASES["default"])
 # A PostgreSQL read replica (streaming replication). Only GET and HEAD requests
 # read from it, and not for REPLICA_PIN_SECONDS after the same browser changed
 # something, so a user always sees their own changes (config/routers.py).
@@ -100,6 +110,7 @@ if env("DATABASE_REPLICA_URL", default=""):
         "CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"]
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    _no_jit(DATABASES["replica"])
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
     MIDDLEWARE.insert(0, "config.routers.ReplicaMiddleware")
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
