@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help python install install-dev run demo migrate test test-fast test-browser lint format messages check-python browser clean
+.PHONY: help python install install-dev run demo migrate test test-fast test-browser lint format messages check-python browser clean bench loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -77,6 +77,12 @@ format: install-dev ## Format the code with ruff
 messages: install-dev ## Update and compile the Russian translations (needs gettext)
 	DEBUG=true $(BIN)/python manage.py makemessages -l ru --no-obsolete --ignore=$(VENV) --ignore=fixtures --ignore=tests
 	DEBUG=true $(BIN)/python manage.py compilemessages -l ru --ignore=$(VENV)
+
+bench: install-dev ## Benchmark pages, exports, import on a generated PostgreSQL database (DATABASE_URL)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+loadtest: install-dev ## Load test: gunicorn + locust on a copy of the generated database (DATABASE_URL)
+	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
 clean: ## Remove the virtualenv and the SQLite database
 	rm -rf $(VENV) db.sqlite3

@@ -1,0 +1,121 @@
+"""Locust users of the load test (run by bench/loadtest.py, not by hand).
+
+The plan (BENCH_LOAD_PLAN, JSON written by the setup on a copy of the
+database) lists accounts per role with their pages, and the schools that
+fill the open monitoring stage. Every user logs in through the login form.
+
+    ReaderUser  mixed reads of logged-in users of several roles
+    FormUser    a school saving its monitoring form twice, then sending it
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+
+from gevent.event import Event
+from locust import FastHttpUser, between, task
+from locust.exception import StopUser
+
+PLAN = json.loads(open(os.environ["BENCH_LOAD_PLAN"]).read())  # noqa: SIM115
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION = re.compile(r'name="version" value="(\d*)"')
+_readers = itertools.cycle(PLAN["readers"])
+_schools = itertools.count()
+_logged_in = {"ReaderUser": 0, "FormUser": 0}
+_all_in = Event()
+
+
+def _arrived(user) -> None:
+    """Once every user is logged in, start the statistics afresh.
+
+    Logging in costs a deliberately slow password hash (PBKDF2): the
+    measured window holds only the traffic of users already logged in.
+    """
+    kind = type(user).__name__
+    _logged_in[kind] += 1
+    expected = user.environment.runner.target_user_count
+    if kind == "FormUser":
+        expected = min(expected, len(PLAN["forms"]))
+    if _logged_in[kind] >= expected and not _all_in.is_set():
+        user.environment.runner.stats.reset_all()
+        _all_in.set()
+
+
+def log_in(user, username: str) -> bool:
+    page = user.client.get("/accounts/login/", name="login form")
+    found = CSRF.search(page.text or "")
+    if not found:
+        return False
+    with user.client.post(
+        "/accounts/login/",
+        data={
+            "username": username,
+            "password": PLAN["password"],
+            "csrfmiddlewaretoken": found.group(1),
+        },
+        name="login",
+        catch_response=True,
+    ) as response:
+        # A good login redirects home; a wrong one shows the form again.
+        if 'name="password"' in (response.text or ""):
+            response.failure("login refused")
+            return False
+    return True
+
+
+class ReaderUser(FastHttpUser):
+    wait_time = between(0, float(os.environ.get("BENCH_WAIT", "0.2")))
+
+    def on_start(self):
+        account = next(_readers)
+        self.pages = account["pages"]
+        if not log_in(self, account["username"]):
+            raise StopUser
+        _arrived(self)
+
+    @task
+    def read(self):
+        name, url = random.choice(self.pages)  # noqa: S311 (not security)
+        self.client.get(url, name=name)
+
+
+class FormUser(FastHttpUser):
+    wait_time = between(0, 0.5)
+    saves = 2
+
+    def on_start(self):
+        n = next(_schools)
+        forms = PLAN["forms"]
+        if n >= len(forms):
+            raise StopUser
+        self.form = forms[n]
+        self.done = 0
+        if not log_in(self, self.form["username"]):
+            raise StopUser
+        _arrived(self)
+
+    @task
+    def fill(self):
+        _all_in.wait()  # every school presses the button at about the same time
+        url = self.form["url"]
+        page = self.client.get(url, name="monitoring form")
+        text = page.text or ""
+        csrf, version = CSRF.search(text), VERSION.search(text)
+        if not csrf:
+            raise StopUser
+        send = self.done >= self.saves
+        data = {
+            **self.form["values"],
+            "csrfmiddlewaretoken": csrf.group(1),
+            "version": version.group(1) if version else "",
+            "do": "submit" if send else "save",
+        }
+        name = "monitoring form: send" if send else "monitoring form: save"
+        with self.client.post(url, data=data, name=name, catch_response=True) as r:
+            if r.status_code != 200 or "errorlist" in (r.text or ""):
+                r.failure(f"form refused ({r.status_code})")
+        self.done += 1
+        if send:
+            raise StopUser
