@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help python install install-dev run demo migrate test test-fast test-browser lint format messages check-python browser clean bench loadtest
+.PHONY: help python install install-dev run demo migrate test test-fast test-browser lint format messages check-python browser clean bench loadtest serve generate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -77,6 +77,16 @@ format: install-dev ## Format the code with ruff
 messages: install-dev ## Update and compile the Russian translations (needs gettext)
 	DEBUG=true $(BIN)/python manage.py makemessages -l ru --no-obsolete --ignore=$(VENV) --ignore=fixtures --ignore=tests
 	DEBUG=true $(BIN)/python manage.py compilemessages -l ru --ignore=$(VENV)
+
+serve: install ## Serve with gunicorn (config/gunicorn.conf.py, GUNICORN_* variables) and the task worker
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c config/gunicorn.conf.py
+
+generate: install ## Fill DATABASE_URL (PostgreSQL) with national-scale data: make generate SCALE=1.0
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py generate_national --scale $(or $(SCALE),0.01)
 
 bench: install-dev ## Benchmark pages, exports, import on a generated PostgreSQL database (DATABASE_URL)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
