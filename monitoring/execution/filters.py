@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from monitoring import progress
 from monitoring.models import ReportDecision, ReportResult, RiskFactor
 from monitoring.progress import ExecState
-from roadmaps.models import Activity, Level
+from roadmaps.models import Activity, Level, Roadmap
+from schools.access import scope_for
 from schools.models import CuratorAssignment, Municipality, Region
 
 from .selectors import (
@@ -105,20 +106,51 @@ class ActivityFilter(django_filters.FilterSet):
             "done_month",
         ]
 
-    def __init__(self, *args, on: date, visible=None, **kwargs):
+    def __init__(self, *args, on: date, visible=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.on = on
-        base = visible if visible is not None else self.queryset
-        plans = base.values("edition__roadmap")
-        from roadmaps.models import Roadmap
+        if user is None and self.request is not None:
+            user = self.request.user
+        if user is not None:
+            regions, municipalities = self._territories(scope_for(user))
+        else:
+            # No user (an export, a test): the territories of the rows.
+            base = visible if visible is not None else self.queryset
+            roadmaps = Roadmap.objects.filter(pk__in=base.values("edition__roadmap"))
+            regions = Region.objects.filter(pk__in=roadmaps.values("region"))
+            municipalities = Municipality.objects.filter(
+                pk__in=roadmaps.values("municipality")
+            )
+        self.filters["region"].queryset = regions
+        self.filters["municipality"].queryset = municipalities
 
-        roadmaps = Roadmap.objects.filter(pk__in=plans)
-        self.filters["region"].queryset = Region.objects.filter(
-            pk__in=roadmaps.values("region")
+    def _territories(self, scope):
+        """Regions and municipalities to choose from, from the user's scope,
+        without reading the activities. Whoever reads the whole country
+        chooses a region first: its municipalities are listed after that."""
+        if scope.everything:
+            wanted = Q()
+            for key, lookup in (("region", "region_id"), ("municipality", "pk")):
+                value = self.data.get(key) if self.is_bound else None
+                if value and str(value).isdigit():
+                    wanted |= Q(**{lookup: int(value)})
+            municipalities = (
+                Municipality.objects.filter(wanted)
+                if wanted
+                else Municipality.objects.none()
+            )
+            return Region.objects.all(), municipalities
+        regions = Region.objects.filter(
+            pk__in=scope.region_ids | scope.upper_region_ids
         )
-        self.filters["municipality"].queryset = Municipality.objects.filter(
-            pk__in=roadmaps.values("municipality")
-        )
+        own = scope.municipality_ids | scope.upper_municipality_ids
+        if scope.region_ids:
+            municipalities = Municipality.objects.filter(
+                Q(pk__in=own) | Q(region_id__in=scope.region_ids)
+            )
+        else:
+            municipalities = Municipality.objects.filter(pk__in=own)
+        return regions, municipalities
 
     def by_state(self, queryset, name, value):
         return queryset.filter(state_q(value, self.on))

@@ -1,7 +1,6 @@
 """Tables (django-tables2) of the activity list and «my tasks»."""
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from roadmaps.models import Activity
 
 from .display import execution_of
+
+OVERDUE = _("overdue")
 
 
 class ActivityTable(tables.Table):
@@ -80,10 +81,19 @@ class ActivityTable(tables.Table):
         )
 
     def render_state(self, record):
-        return render_to_string(
-            "monitoring/execution/_state.html",
-            {"execution": self._execution(record)},
+        # The markup of _state.html, without a template per row.
+        progress = self._execution(record).progress
+        badge = format_html(
+            '<span class="badge exec-{}" data-state="{}">{}</span>',
+            progress.state,
+            progress.state,
+            progress.label,
         )
+        if progress.overdue and progress.state != "overdue":
+            badge = format_html(
+                '{} <span class="badge exec-overdue">{}</span>', badge, OVERDUE
+            )
+        return badge
 
     def render_actual(self, record):
         execution = self._execution(record)

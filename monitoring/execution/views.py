@@ -27,6 +27,7 @@ from .selectors import (
     activities_in_force,
     activity_get_visible,
     my_tasks,
+    task_candidates,
     task_parts,
     with_execution,
 )
@@ -46,7 +47,7 @@ class _ActivityPage(SingleTableMixin, FilterView):
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["on"] = self.on
-        kwargs["visible"] = activities_in_force(user=self.request.user)
+        kwargs["user"] = self.request.user
         return kwargs
 
     def dispatch(self, request, *args, **kwargs):
@@ -112,7 +113,8 @@ def task_counts(*, user, on) -> dict[str, int]:
     from django.db.models import Count, Q
 
     parts = task_parts(user, on)
-    found = activities_in_force(user=user).aggregate(
+    candidates = activities_in_force(user=user).filter(pk__in=task_candidates(user))
+    found = candidates.aggregate(
         **{code: Count("pk", filter=Q(part)) for code, part in parts.items()}
     )
     return {code: found[code] or 0 for code in parts}
