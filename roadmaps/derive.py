@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Q
 
 from schools.models import Organisation, OrganisationKind
 
 from .deadlines import Deadline, interpret_deadline
-from .executors import Candidate, ExecutorMatch, ExecutorRole, match_executors
+from .executors import (
+    Candidate,
+    CandidateIndex,
+    ExecutorMatch,
+    ExecutorRole,
+    match_executors,
+)
 from .indicators import parse_target
 from .models import Activity, ActivityExecutor, RoadmapEdition
 
@@ -110,8 +117,13 @@ class PlanContext:
             text or "", year=self.period[0].year, period=self.period
         )
 
+    @cached_property
+    def candidate_index(self) -> CandidateIndex:
+        """The candidates' names normalised once for all the plan's cells."""
+        return CandidateIndex(self.candidates)
+
     def executors(self, text: str) -> list[ExecutorMatch]:
-        return match_executors(text or "", self.candidates) if text else []
+        return match_executors(text or "", self.candidate_index) if text else []
 
 
 def apply_derived(activity: Activity, ctx: PlanContext) -> None:

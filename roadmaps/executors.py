@@ -8,7 +8,7 @@ no database.
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Self
@@ -176,25 +176,82 @@ class _Span:
         return self.start < other.end and other.start < self.end
 
 
+def _coarse_table() -> dict[int, str]:
+    """Each letter to one representative of the letters a name pattern lets
+    stand for it (transitively), so that a pattern can match a text only if
+    the coarse name is a substring of the coarse text: a cheap test before
+    the regular expression."""
+    parent: dict[str, str] = {}
+
+    def root(char: str) -> str:
+        while parent.get(char, char) != char:
+            char = parent[char]
+        return char
+
+    for table in (_LATIN_FOR, _CYRILLIC_FOR):
+        for char, variants in table.items():
+            for variant in variants:
+                a, b = root(char), root(variant)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    return str.maketrans({char: root(char) for char in parent})
+
+
+_COARSE = _coarse_table()
+
+
+class CandidateIndex:
+    """Candidates with their names normalised once, to match many cells.
+
+    Building it folds every name of every candidate; matching a cell then only
+    runs the patterns of the names whose coarse form occurs in the cell.
+    """
+
+    def __init__(self, candidates: Iterable[Candidate] = ()) -> None:
+        names = [
+            (name, candidate)
+            for candidate in candidates
+            for name in dict.fromkeys(normalise_name(n) for n in candidate.names)
+            if name
+        ]
+        # The longest name wins, so «МОУ СШ п.ст. Налейка» is not read as «МОУ».
+        names.sort(key=lambda pair: len(pair[0]), reverse=True)
+        self._names = [
+            (name, name.translate(_COARSE), candidate) for name, candidate in names
+        ]
+        self._patterns: dict[str, re.Pattern[str]] = {}
+
+    def found(self, folded: str) -> Iterator[tuple[re.Pattern[str], Candidate]]:
+        """(pattern, candidate) of the names that may occur in a folded text,
+        longest names first."""
+        coarse = folded.translate(_COARSE)
+        for name, coarse_name, candidate in self._names:
+            if coarse_name in coarse:
+                pattern = self._patterns.get(name)
+                if pattern is None:
+                    pattern = self._patterns[name] = _name_pattern(name)
+                yield pattern, candidate
+
+
 def match_executors(
-    text: str, candidates: Iterable[Candidate] = ()
+    text: str, candidates: Iterable[Candidate] | CandidateIndex = ()
 ) -> list[ExecutorMatch]:
-    """Return the bodies and roles a cell names, in the order written."""
+    """Return the bodies and roles a cell names, in the order written.
+
+    Pass a `CandidateIndex` when matching many cells against the same bodies.
+    """
     folded, origins = _fold(text)
     if not folded:
         return []
     spans: list[_Span] = []
 
-    names = [
-        (name, candidate)
-        for candidate in candidates
-        for name in {normalise_name(n) for n in candidate.names}
-        if name
-    ]
-    # The longest name wins, so «МОУ СШ п.ст. Налейка» is not read as «МОУ».
-    names.sort(key=lambda pair: len(pair[0]), reverse=True)
-    for name, candidate in names:
-        for m in _name_pattern(name).finditer(folded):
+    index = (
+        candidates
+        if isinstance(candidates, CandidateIndex)
+        else CandidateIndex(candidates)
+    )
+    for pattern, candidate in index.found(folded):
+        for m in pattern.finditer(folded):
             _claim(spans, _Span(m.start(), m.end(), candidate.key, candidate.role))
 
     mapped = folded.translate(_LOOKALIKES)

@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 
 from monitoring import progress
-from monitoring.execution.selectors import month_bounds, month_q, state_q
+from monitoring.execution.selectors import month_bounds, month_q
 from monitoring.models import (
     ActivityReport,
     CuratorVisit,
@@ -78,6 +78,8 @@ PLAN_STATUSES = (
     RoadmapEdition.Status.RETURNED,
 )
 ACTIVITY_STATES = ("done", "awaiting", "overdue")
+# Numbers per row of the UNION that activity_counts reads.
+_ACTIVITY_NUMBERS = 16
 FORM_STATUSES = tuple(SubmissionStatus.values)
 VISIT_STATES = ("planned", "held", "overdue")
 # The group of plans owned by bodies, not schools, in a municipality's table;
@@ -415,47 +417,90 @@ def activity_counts(area: Area, year: int, on: date) -> tuple[dict, dict]:
 
     Due in a month: the understood deadline touches the month (as the
     activity list's `month` filter). Done in a month: the standing accepted
-    done report is dated in it.
+    done report is dated in it. The numbers are those of
+    `monitoring.execution.selectors.state_q` (the list behind the links), but
+    read without a subquery per activity: a UNION of the activities grouped by
+    row (total, past their deadline, due per month) and of the latest standing
+    done reports joined to the activities in force they speak of (done,
+    awaiting, past the deadline, done per month). Overdue = past the deadline
+    less those with a standing done report.
     """
     p = "edition__roadmap__"
-    done_on = Subquery(
-        progress.latest_reports()
-        .filter(result=ReportResult.DONE, decision__in=progress.ACCEPTED)
-        .values("done_on")[:1]
-    )
-    counts = {
-        "total": Count("pk"),
-        "done": Count("pk", filter=state_q("done", on)),
-        "awaiting": Count("pk", filter=state_q("awaiting", on)),
-        "overdue": Count("pk", filter=state_q("overdue", on)),
-        "done_before": Count("pk", filter=Q(done_on__lt=date(year, 1, 1))),
-    }
-    for month in range(1, 13):
-        first, last = month_bounds(year, month)
-        counts[f"due_{month}"] = Count("pk", filter=month_q(year, month))
-        counts[f"done_{month}"] = Count("pk", filter=Q(done_on__range=(first, last)))
-    rows = (
+    counts = [Count("pk"), Count("pk", filter=Q(deadline_end__lt=on))]
+    counts += [Count("pk", filter=month_q(year, m)) for m in range(1, 13)]
+    activities = _activity_part(
         Activity.objects.filter(
             progress.in_force_q(), area.plan_q(p), **{f"{p}period_start__year": year}
-        )
-        .annotate(done_on=done_on)
-        .order_by()
-        .values(*area.plan_group(p))
-        .annotate(**counts)
+        ),
+        "activities",
+        area.plan_group(p),
+        counts,
+    )
+    # The latest report of (roadmap, lineage) joined to the activity in force
+    # of that lineage: one row per such activity, as the activities count.
+    r = "roadmap__"
+    a = f"{r}editions__activities__"
+    accepted = Q(decision__in=progress.ACCEPTED)
+    reported = [
+        Count("pk", filter=accepted),
+        Count("pk", filter=Q(decision=ReportDecision.PENDING)),
+        Count("pk", filter=Q(**{f"{a}deadline_end__lt": on})),
+        Count("pk", filter=accepted & Q(done_on__lt=date(year, 1, 1))),
+    ]
+    reported += [
+        Count("pk", filter=accepted & Q(done_on__range=month_bounds(year, m)))
+        for m in range(1, 13)
+    ]
+    reports = _activity_part(
+        ActivityReport.objects.filter(
+            area.plan_q(r),
+            is_latest=True,
+            result=ReportResult.DONE,
+            decision__in=progress.STANDING,
+            **{
+                f"{r}period_start__year": year,
+                f"{r}editions__status": RoadmapEdition.Status.APPROVED,
+                f"{a}lineage": F("lineage"),
+            },
+        ),
+        "reports",
+        area.plan_group(r),
+        reported,
     )
     by_row: dict[int, dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(("total", "done", "awaiting", "overdue"), 0)
     )
     months = {m: {"due": 0, "done": 0} for m in range(0, 13)}
-    for r in rows:
-        target = by_row[area.plan_key(r, p)]
-        for key in ("total", "done", "awaiting", "overdue"):
-            target[key] += r[key]
-        months[0]["done"] += r["done_before"]
-        for m in range(1, 13):
-            months[m]["due"] += r[f"due_{m}"]
-            months[m]["done"] += r[f"done_{m}"]
+    fields = area.plan_group()
+    for row in activities.union(reports, all=True).order_by():
+        key = area.plan_key(dict(zip(fields, (row["a_g1"], row["a_g2"]), strict=False)))
+        target = by_row[key]
+        n = [row[f"a_c{i + 1}"] for i in range(_ACTIVITY_NUMBERS)]
+        if row["a_src"] == "activities":
+            target["total"] += n[0]
+            target["overdue"] += n[1]
+            for m in range(1, 13):
+                months[m]["due"] += n[m + 1]
+        else:
+            target["done"] += n[0]
+            target["awaiting"] += n[1]
+            # A standing done report keeps an activity past its deadline on time.
+            target["overdue"] -= n[2]
+            months[0]["done"] += n[3]
+            for m in range(1, 13):
+                months[m]["done"] += n[m + 3]
     return dict(by_row), months
+
+
+def _activity_part(qs, src: str, group: tuple[str, ...], counts: list):
+    """`qs` grouped by the plan fields `group`, in activity_counts' UNION shape."""
+    g2 = F(group[1]) if len(group) > 1 else Value(None, output_field=IntegerField())
+    numbers = counts + [Value(0)] * (_ACTIVITY_NUMBERS - len(counts))
+    return (
+        qs.order_by()
+        .values(a_src=Value(src), a_g1=F(group[0]), a_g2=g2)
+        .annotate(**{f"a_c{i + 1}": n for i, n in enumerate(numbers)})
+    )
 
 
 def published_stages(area: Area, year: int) -> list[MonitoringStage]:
@@ -586,9 +631,7 @@ def _form_part(area: Area, stages):
     )
     counts = [Count("pk", filter=Q(status=s)) for s in FORM_STATUSES]
     counts.append(Count("pk", filter=Q(submitted_at__isnull=False)))
-    counts.append(
-        Count("pk", filter=Q(submitted_at__date__gt=F("stage__closes_on")))
-    )
+    counts.append(Count("pk", filter=Q(submitted_at__date__gt=F("stage__closes_on"))))
     return _shaped(
         MonitoringSubmission.objects.filter(
             Exists(takes_part),
