@@ -1,8 +1,9 @@
 """Django admin's changelist of activities, the benchmark's yardstick.
 
-The portal does not register activities in its admin, so the benchmark
-mounts a separate admin site (bench/urls.py) with a plain ModelAdmin that
-shows the same columns as the activity list, 50 rows a page.
+The portal's own admin shows activities read-only and without the region
+filter, so the benchmark mounts a separate admin site (bench/urls.py) with a
+plain ModelAdmin that shows the same columns as the activity list, 50 rows a
+page, filtered by region like it.
 """
 
 from django.contrib import admin
