@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help python install install-dev run demo migrate test test-fast test-browser lint format messages check-python browser clean bench loadtest serve generate
+.PHONY: check-deploy help python install install-dev run demo migrate test test-fast test-browser lint format messages check-python browser clean bench loadtest serve generate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -96,3 +96,9 @@ loadtest: install-dev ## Load test: gunicorn + locust on a copy of the generated
 
 clean: ## Remove the virtualenv and the SQLite database
 	rm -rf $(VENV) db.sqlite3
+
+check-deploy: install ## Django's deployment checks with the production settings (no silenced checks)
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	SECRET_KEY='check-deploy-7Qx2LmZr9VwT4pKs8NdHy3GbJc6FtRuE5aXo1WqYzPvBn0MiL' \
+	ALLOWED_HOSTS=portal.example.ru \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
