@@ -51,7 +51,14 @@ class MonitoringSubmissionAdmin(SimpleHistoryAdmin):
 class ActivityReportAdmin(SimpleHistoryAdmin):
     list_display = ["activity", "result", "done_on", "decision", "is_latest"]
     list_filter = ["result", "decision", "is_latest"]
-    raw_id_fields = ["roadmap", "activity", "reporter", "decided_by"]
+    list_select_related = ["activity"]
+    raw_id_fields = [
+        "roadmap",
+        "activity",
+        "reporter",
+        "reporter_organisation",
+        "decided_by",
+    ]
 
 
 class EntryInline(admin.TabularInline):
@@ -63,6 +70,7 @@ class EntryInline(admin.TabularInline):
 class RiskProfileAdmin(SimpleHistoryAdmin):
     list_display = ["school", "year", "status"]
     list_filter = ["year", "status"]
+    list_select_related = ["school"]
     raw_id_fields = ["school", "verified_by"]
     inlines = [EntryInline]
 
@@ -77,4 +85,6 @@ class VisitInline(admin.TabularInline):
 class VisitScheduleAdmin(SimpleHistoryAdmin):
     list_display = ["municipality", "year", "status"]
     list_filter = ["year", "status"]
+    list_select_related = ["municipality"]
+    raw_id_fields = ["approved_by"]
     inlines = [VisitInline]

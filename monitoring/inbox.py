@@ -9,16 +9,15 @@ same rules as the areas' own rights (`rules.py`), as querysets.
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.db.models.functions import ExtractYear
 
 from schools.access import scope_for
 from schools.models import CuratorAssignment, Role
 
+from .execution.selectors import decidable_q
 from .models import (
     ActivityReport,
     MonitoringSubmission,
     ProfileStatus,
-    ReportDecision,
     RiskProfile,
     ScheduleStatus,
     SubmissionStatus,
@@ -43,21 +42,7 @@ def waiting(user) -> dict[str, QuerySet]:
     found: dict[str, QuerySet] = {}
     if Role.CURATOR in scope.roles:
         found["reports"] = (
-            ActivityReport.objects.filter(
-                is_latest=True,
-                decision=ReportDecision.PENDING,
-                roadmap__level="school",
-                roadmap__current_edition__isnull=False,
-            )
-            .annotate(plan_year=ExtractYear("roadmap__period_start"))
-            .filter(
-                _assigned(
-                    user,
-                    school="roadmap__owner_id",
-                    project="roadmap__project_id",
-                    year="plan_year",
-                )
-            )
+            ActivityReport.objects.filter(decidable_q(user))
             .exclude(reporter=user)
             .select_related("activity", "roadmap__owner")
             .order_by("created_at", "pk")

@@ -107,25 +107,30 @@ def notify_move(*, action, actor_id, edition_id=None, document_id=None) -> int:
         comment = (
             document.events.order_by("-pk").values_list("comment", flat=True).first()
         )
-    users = list(
-        User.objects.filter(
-            recipients(
-                level=level,
-                owner=owner,
-                year=year,
-                action=action,
-                submitted_by_id=submitted_by_id,
-            ),
-            is_active=True,
-        )
-        .exclude(pk=actor_id)
-        .distinct()
-    )
     text = _texts()[action] % {
         "title": title[:200],
         "actor": actor.get_full_name() or actor.username,
         "comment": comment or "",
     }
+    who = recipients(
+        level=level,
+        owner=owner,
+        year=year,
+        action=action,
+        submitted_by_id=submitted_by_id,
+    )
+    return notify(who, actor_id=actor_id, text=text, url=url)
+
+
+def notify(who: Q, *, actor_id: int, text: str, url: str) -> int:
+    """Deliver `text` to the active users matching `who`, except the actor;
+    returns how many were told."""
+    users = list(
+        get_user_model()
+        .objects.filter(who, is_active=True)
+        .exclude(pk=actor_id)
+        .distinct()
+    )
     deliver(users, text, url)
     return len(users)
 

@@ -177,9 +177,9 @@ class Area:
             return f"{p}municipality_id"
         return f"{p}pk" if p else "pk"
 
-    def plan_key(self, row: dict, prefix: str = "") -> int:
+    def plan_key(self, row: dict) -> int:
         """The table row a grouped plan row belongs to (BODIES for bodies)."""
-        fields = self.plan_group(prefix)
+        fields = self.plan_group()
         if len(fields) == 1:
             return row[fields[0]] or BODIES
         level, owner = (row[f] for f in fields)
@@ -276,11 +276,13 @@ def area_resolve(*, user, region=None, municipality=None, school=None) -> Area:
         _int(municipality),
         _int(school),
     )
-    for raw, parsed in ((region, region_id), (municipality, municipality_id)):
+    for raw, parsed in (
+        (region, region_id),
+        (municipality, municipality_id),
+        (school, school_id),
+    ):
         if raw not in (None, "") and parsed is None:
             raise Http404
-    if school not in (None, "") and school_id is None:
-        raise Http404
     if school_id is not None:
         found = (
             Organisation.objects.select_related("region", "municipality")
@@ -349,11 +351,12 @@ def dashboard_query_for(user, org: Organisation) -> dict | None:
     if level == OrganisationKind.Level.SCHOOL:
         return {"school": org.pk} if may_see_school(scope, org) else None
     if level == OrganisationKind.Level.MUNICIPAL and org.municipality_id:
-        if scope.everything or org.region_id in scope.region_ids:
-            return {"municipality": org.municipality_id}
-        if org.municipality_id in scope.municipality_ids:
-            return {"municipality": org.municipality_id}
-        return None
+        visible = (
+            scope.everything
+            or org.region_id in scope.region_ids
+            or org.municipality_id in scope.municipality_ids
+        )
+        return {"municipality": org.municipality_id} if visible else None
     if level == OrganisationKind.Level.REGIONAL and org.region_id:
         return (
             {"region": org.region_id} if may_see_region(scope, org.region_id) else None
@@ -512,12 +515,6 @@ def published_stages(area: Area, year: int) -> list[MonitoringStage]:
     )
 
 
-def participation_counts(area: Area, year: int) -> list[dict]:
-    """Rows {project_id, project__code, school__region_id, <row>, n}: schools
-    taking part in a project in the year, per row (one query)."""
-    return _read_participation(area, _run([_participation_part(area, year)]))
-
-
 def _participation_part(area: Area, year: int):
     group = area.school_group("school__")
     return _shaped(
@@ -594,8 +591,12 @@ def _run(parts) -> dict[str, list[dict]]:
 
 
 def area_numbers(area: Area, year: int, stages, on: date) -> tuple:
-    """(participation, forms, risks, visits) as participation_counts,
-    form_counts, risk_counts and visit_counts return them, in one query."""
+    """(participation, forms, risks, visits) of the table's rows, in one query:
+    [{project_id, project__code, school__region_id, <row>, n}],
+    {(stage id, row): {draft, submitted, confirmed, returned, sent, sent_late}},
+    {row: {profiles, verified, chosen, covered, uncovered}} of «500+» risk
+    profiles (by monitoring.risks' coverage rule) and
+    {row: {planned, held, overdue}} of curators' visits."""
     rows = _run(
         [
             _participation_part(area, year),
@@ -610,12 +611,6 @@ def area_numbers(area: Area, year: int, stages, on: date) -> tuple:
         _read_risks(rows),
         _read_visits(rows),
     )
-
-
-def form_counts(area: Area, stages: list[MonitoringStage]) -> dict[tuple, dict]:
-    """{(stage id, row): {draft, submitted, confirmed, returned, sent, sent_late}}
-    of the forms of participating schools (one query)."""
-    return _read_forms(_run([_form_part(area, stages)]))
 
 
 _FORM_NUMBERS = (*FORM_STATUSES, "sent", "sent_late")
@@ -667,12 +662,6 @@ def completion(
     return result
 
 
-def risk_counts(area: Area, year: int) -> dict[int, dict[str, int]]:
-    """{row: {profiles, verified, chosen, covered, uncovered}} of «500+» risk
-    profiles of the year, by monitoring.risks' coverage rule (one query)."""
-    return _read_risks(_run(_risk_parts(area, year)))
-
-
 def _risk_parts(area: Area, year: int) -> list:
     group = area.school_group("school__")
     profiles = _shaped(
@@ -712,11 +701,6 @@ def _read_risks(rows: dict) -> dict[int, dict[str, int]]:
         target["chosen"], target["covered"] = r["u_c1"], r["u_c2"]
         target["uncovered"] = r["u_c1"] - r["u_c2"]
     return dict(result)
-
-
-def visit_counts(area: Area, year: int, on: date) -> dict[int, dict[str, int]]:
-    """{row: {planned, held, overdue}} of curators' visits of the year (one query)."""
-    return _read_visits(_run([_visit_part(area, year, on)]))
 
 
 def _visit_part(area: Area, year: int, on: date):

@@ -15,45 +15,50 @@ from .filters import ActivityFilter, TaskFilter
 from .selectors import activities_in_force, my_tasks, with_execution
 
 
-def _filtered(filterset):
-    if not filterset.is_valid():
-        return filterset.queryset.none()
-    return filterset.qs
+def _prepared(
+    filterset_class, activities, user, filters, today, *, title, filename, tasks=False
+) -> Prepared:
+    """The rows the page's own filters (and choices, from the user's scope)
+    keep, counted and ready to write."""
+    filterset = filterset_class(
+        filters, queryset=with_execution(activities), on=today, user=user
+    )
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    rows = rows.order_by("deadline_end", "edition_id", "position")
+    return Prepared(
+        title=title,
+        filename=f"{filename}_{today:%Y-%m-%d}.xlsx",
+        rows=rows.count(),
+        write=lambda out, progress: write_activities(
+            rows, out, on=today, tasks=tasks, progress=progress
+        ),
+    )
 
 
 @export_kind("activities")
 def activity_list(user, filters: QueryDict, today: date) -> Prepared:
     """The activity list with the page's own filters."""
-    visible = activities_in_force(user=user)
-    filterset = ActivityFilter(
-        filters, queryset=with_execution(visible), on=today, visible=visible
-    )
-    rows = _filtered(filterset).order_by("deadline_end", "edition_id", "position")
-    return Prepared(
+    return _prepared(
+        ActivityFilter,
+        activities_in_force(user=user),
+        user,
+        filters,
+        today,
         title=_("Activities (list)"),
-        filename=f"meropriyatiya_{today:%Y-%m-%d}.xlsx",
-        rows=rows.count(),
-        write=lambda out, progress: write_activities(
-            rows, out, on=today, progress=progress
-        ),
+        filename="meropriyatiya",
     )
 
 
 @export_kind("my-tasks")
 def task_list(user, filters: QueryDict, today: date) -> Prepared:
     """My tasks with the page's own filters."""
-    filterset = TaskFilter(
+    return _prepared(
+        TaskFilter,
+        my_tasks(user=user, on=today),
+        user,
         filters,
-        queryset=with_execution(my_tasks(user=user, on=today)),
-        on=today,
-        visible=activities_in_force(user=user),
-    )
-    rows = _filtered(filterset).order_by("deadline_end", "edition_id", "position")
-    return Prepared(
+        today,
         title=_("My tasks"),
-        filename=f"moi_zadachi_{today:%Y-%m-%d}.xlsx",
-        rows=rows.count(),
-        write=lambda out, progress: write_activities(
-            rows, out, on=today, tasks=True, progress=progress
-        ),
+        filename="moi_zadachi",
+        tasks=True,
     )

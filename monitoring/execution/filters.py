@@ -5,13 +5,12 @@ municipality, owner, level, roadmap, state, month, risk, year; and, hidden,
 curator, pending and done_month for the dashboards' drill-down.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 
 from monitoring import progress
@@ -19,13 +18,15 @@ from monitoring.models import ReportDecision, ReportResult, RiskFactor
 from monitoring.progress import ExecState
 from roadmaps.models import Activity, Level, Roadmap
 from schools.access import scope_for
-from schools.models import CuratorAssignment, Municipality, Region
+from schools.models import Municipality, Region
 
 from .selectors import (
     TASK_CONFIRM,
     TASK_DUE,
     TASK_OVERDUE,
     TASK_REDO,
+    curator_assigned,
+    month_bounds,
     month_q,
     state_q,
 )
@@ -162,16 +163,8 @@ class ActivityFilter(django_filters.FilterSet):
     def by_curator(self, queryset, name, value):
         """School plans of the schools assigned to the curator that year."""
         p = "edition__roadmap__"
-        assigned = CuratorAssignment.objects.filter(
-            curator_id=value,
-            school_id=OuterRef(f"{p}owner_id"),
-            project_id=OuterRef(f"{p}project_id"),
-            year=OuterRef("_plan_year"),
-        )
-        return (
-            queryset.filter(**{f"{p}level": Level.SCHOOL})
-            .annotate(_plan_year=ExtractYear(f"{p}period_start"))
-            .filter(Exists(assigned))
+        return queryset.filter(
+            Q(**{f"{p}level": Level.SCHOOL}), curator_assigned(value, roadmap=p)
         )
 
     def by_pending(self, queryset, name, value):
@@ -186,8 +179,7 @@ class ActivityFilter(django_filters.FilterSet):
     def by_done_month(self, queryset, name, value):
         """Done (accepted) with the report dated in the month."""
         year, month = (int(part) for part in value.split("-"))
-        first = date(year, month, 1)
-        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        first, last = month_bounds(year, month)
         done = Exists(
             progress.latest_reports().filter(
                 result=ReportResult.DONE,

@@ -57,8 +57,8 @@ def _executor(prefix: str = "", **lookups) -> Exists:
 
 
 def curator_assigned(user, *, roadmap: str) -> Exists:
-    """The user curates the school owning the roadmap at OuterRef(`roadmap`),
-    in its project and year."""
+    """The user (or a user id) curates the school owning the roadmap at
+    OuterRef(`roadmap`), in its project and year."""
     return Exists(
         CuratorAssignment.objects.filter(
             curator=user,
@@ -67,6 +67,47 @@ def curator_assigned(user, *, roadmap: str) -> Exists:
             year=ExtractYear(OuterRef(f"{roadmap}period_start")),
         )
     )
+
+
+def _executor_grants(held) -> list[tuple[dict, dict]]:
+    """What the held memberships let a user report on: pairs of lookups on
+    the executor and on its activity's plan (one pair per kind of grant)."""
+    grants = []
+    bodies = {org for _role, org, _r, _m in held if org}
+    if bodies:
+        grants.append(({"organisation_id__in": bodies}, {}))
+    schools = {org for role, org, _r, _m in held if role == Role.SCHOOL and org}
+    if schools:
+        grants.append(
+            (
+                {"role": ExecutorRole.SCHOOL},
+                {"level": Level.SCHOOL, "owner_id__in": schools},
+            )
+        )
+    municipalities = {
+        mun for role, _o, _r, mun in held if role == Role.MUNICIPAL_COORDINATOR and mun
+    }
+    if municipalities:
+        grants.append(
+            (
+                {"role__in": MUNICIPAL_EXECUTOR_ROLES},
+                {"level": Level.MUNICIPAL, "municipality_id__in": municipalities},
+            )
+        )
+    staff = {reg for role, _o, reg, _m in held if role == Role.REGIONAL_STAFF and reg}
+    if staff:
+        grants.append(({"role": ExecutorRole.DEPARTMENT}, {"region_id__in": staff}))
+    coordinators = {
+        reg for role, _o, reg, _m in held if role == Role.REGIONAL_COORDINATOR and reg
+    }
+    if coordinators:
+        grants.append(
+            (
+                {"role__in": REGIONAL_COORDINATOR_EXECUTOR_ROLES},
+                {"region_id__in": coordinators},
+            )
+        )
+    return grants
 
 
 def reportable_q(user, prefix: str = "") -> Q:
@@ -83,36 +124,9 @@ def reportable_q(user, prefix: str = "") -> Q:
     if not held and Role.CURATOR not in scope.roles:
         return nothing
     q = nothing
-    bodies = {org for _role, org, _r, _m in held if org}
-    if bodies:
-        q |= _executor(prefix, organisation_id__in=bodies)
-    schools = {org for role, org, _r, _m in held if role == Role.SCHOOL and org}
-    if schools:
-        q |= Q(**{f"{plan}level": Level.SCHOOL, f"{plan}owner_id__in": schools}) & (
-            _executor(prefix, role=ExecutorRole.SCHOOL)
-        )
-    municipalities = {
-        mun for role, _o, _r, mun in held if role == Role.MUNICIPAL_COORDINATOR and mun
-    }
-    if municipalities:
-        q |= Q(
-            **{
-                f"{plan}level": Level.MUNICIPAL,
-                f"{plan}municipality_id__in": municipalities,
-            }
-        ) & _executor(prefix, role__in=MUNICIPAL_EXECUTOR_ROLES)
-    staff = {reg for role, _o, reg, _m in held if role == Role.REGIONAL_STAFF and reg}
-    if staff:
-        q |= Q(**{f"{plan}region_id__in": staff}) & _executor(
-            prefix, role=ExecutorRole.DEPARTMENT
-        )
-    coordinators = {
-        reg for role, _o, reg, _m in held if role == Role.REGIONAL_COORDINATOR and reg
-    }
-    if coordinators:
-        q |= Q(**{f"{plan}region_id__in": coordinators}) & _executor(
-            prefix, role__in=REGIONAL_COORDINATOR_EXECUTOR_ROLES
-        )
+    for executor, plan_lookups in _executor_grants(held):
+        on_plan = {f"{plan}{key}": value for key, value in plan_lookups.items()}
+        q |= Q(**on_plan) & _executor(prefix, **executor)
     if Role.CURATOR in scope.roles:
         q |= Q(**{f"{plan}level": Level.SCHOOL}) & curator_assigned(user, roadmap=plan)
     return q
@@ -313,48 +327,12 @@ def task_candidates(user):
     held = [m for m in scope.memberships if m[0] not in READ_ONLY_ROLES]
     executors = ActivityExecutor.objects.order_by()
     plan = "activity__edition__roadmap__"
-    sets = []
-    bodies = {org for _role, org, _r, _m in held if org}
-    if bodies:
-        sets.append(executors.filter(organisation_id__in=bodies))
-    schools = {org for role, org, _r, _m in held if role == Role.SCHOOL and org}
-    if schools:
-        sets.append(
-            executors.filter(
-                role=ExecutorRole.SCHOOL,
-                **{f"{plan}level": Level.SCHOOL, f"{plan}owner_id__in": schools},
-            )
+    sets = [
+        executors.filter(
+            **executor, **{f"{plan}{key}": value for key, value in on_plan.items()}
         )
-    municipalities = {
-        mun for role, _o, _r, mun in held if role == Role.MUNICIPAL_COORDINATOR and mun
-    }
-    if municipalities:
-        sets.append(
-            executors.filter(
-                role__in=MUNICIPAL_EXECUTOR_ROLES,
-                **{
-                    f"{plan}level": Level.MUNICIPAL,
-                    f"{plan}municipality_id__in": municipalities,
-                },
-            )
-        )
-    staff = {reg for role, _o, reg, _m in held if role == Role.REGIONAL_STAFF and reg}
-    if staff:
-        sets.append(
-            executors.filter(
-                role=ExecutorRole.DEPARTMENT, **{f"{plan}region_id__in": staff}
-            )
-        )
-    coordinators = {
-        reg for role, _o, reg, _m in held if role == Role.REGIONAL_COORDINATOR and reg
-    }
-    if coordinators:
-        sets.append(
-            executors.filter(
-                role__in=REGIONAL_COORDINATOR_EXECUTOR_ROLES,
-                **{f"{plan}region_id__in": coordinators},
-            )
-        )
+        for executor, on_plan in _executor_grants(held)
+    ]
     ids = [qs.values("activity_id") for qs in sets]
     activities = Activity.objects.order_by()
     if Role.CURATOR in scope.roles and scope.assignments:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -57,17 +58,20 @@ class _ActivityPage(SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         data = self.filterset.form.data if self.filterset.is_bound else {}
-        context["drill"] = _drill_down(data)
+        context["drill"] = _drill_down(data, user=self.request.user)
         context["on"] = self.on
         return context
 
 
-def _drill_down(data) -> dict:
-    """Names of the plan or body a drill-down link narrowed the list to."""
+def _drill_down(data, *, user) -> dict:
+    """Names of the plan or body a drill-down link narrowed the list to (a
+    plan only if the user may read it)."""
     found = {}
     try:
         if data.get("roadmap"):
-            found["roadmap"] = Roadmap.objects.filter(pk=int(data["roadmap"])).first()
+            found["roadmap"] = (
+                Roadmap.objects.visible_to(user).filter(pk=int(data["roadmap"])).first()
+            )
         if data.get("owner"):
             found["owner"] = Organisation.objects.filter(pk=int(data["owner"])).first()
     except (TypeError, ValueError):
@@ -110,8 +114,6 @@ class MyTasksView(_ActivityPage):
 
 def task_counts(*, user, on) -> dict[str, int]:
     """How many activities make each kind of the user's tasks (one query)."""
-    from django.db.models import Count, Q
-
     parts = task_parts(user, on)
     candidates = activities_in_force(user=user).filter(pk__in=task_candidates(user))
     found = candidates.aggregate(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from monitoring.models import MonitoringStage, MonitoringSubmission, SubmissionStatus
 from monitoring.progress import today
 from schools.access import rule, scope_for
-from schools.models import CuratorAssignment, ProjectParticipation, Role
+from schools.models import ProjectParticipation, Role
 
 from .querysets import own_school_ids
 
@@ -73,14 +73,8 @@ def stage_view_completion(user, stage: MonitoringStage) -> bool:
 
 def is_assigned_curator(user, school_id: int, stage: MonitoringStage) -> bool:
     """The user is the school's curator for the stage's project and year."""
-    return (
-        Role.CURATOR in scope_for(user).roles
-        and CuratorAssignment.objects.filter(
-            curator=user,
-            school_id=school_id,
-            project_id=stage.project_id,
-            year=stage.year,
-        ).exists()
+    return scope_for(user).assigned(
+        school_id, year=stage.year, project=stage.project_id
     )
 
 

@@ -85,10 +85,13 @@ def _stale(what: str = "stage") -> ValidationError:
 # --- stages -------------------------------------------------------------------
 
 
-def _lock_stage(stage: MonitoringStage, version: int | None) -> MonitoringStage:
+def _lock_managed(by, stage: MonitoringStage, version: int | None) -> MonitoringStage:
+    """Lock the stage, refuse a stale copy and anyone who may not manage it."""
     stage = MonitoringStage.objects.select_for_update().get(pk=stage.pk)
     if version is not None and int(version) != stage.version:
         raise _stale()
+    if not can(by, "manage", stage):
+        raise Refused("not_manager")
     return stage
 
 
@@ -109,6 +112,14 @@ def _check_dates(opens_on: date | None, closes_on: date | None) -> dict:
             _("The stage cannot close before it opens."), code="dates_order"
         )
     return errors
+
+
+def _stage_exists(year: int) -> ValidationError:
+    return ValidationError(
+        _("This region already has this stage for %(year)s."),
+        code="stage_exists",
+        params={"year": year},
+    )
 
 
 @transaction.atomic
@@ -142,11 +153,7 @@ def stage_create(
         region=region, project=project, year=year, stage_type=stage_type
     ).exists()
     if duplicate:
-        errors["stage_type"] = ValidationError(
-            _("This region already has this stage for %(year)s."),
-            code="stage_exists",
-            params={"year": year},
-        )
+        errors["stage_type"] = _stage_exists(year)
     if copy_from is not None and not can(by, "view", copy_from):
         raise Refused("out_of_scope")
     if errors:
@@ -166,16 +173,8 @@ def stage_create(
     try:
         with transaction.atomic():
             stage.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {
-                "stage_type": ValidationError(
-                    _("This region already has this stage for %(year)s."),
-                    code="stage_exists",
-                    params={"year": year},
-                )
-            }
-        ) from exc
+    except IntegrityError as exc:  # created meanwhile by a colleague
+        raise ValidationError({"stage_type": _stage_exists(year)}) from exc
     if copy_from is not None:
         _add_fields(stage, _fields_of(copy_from))
     elif use_preset:
@@ -195,9 +194,7 @@ def stage_update(
     instructions: str = "",
 ) -> MonitoringStage:
     """Change a stage's title, dates and instructions."""
-    stage = _lock_stage(stage, version)
-    if not can(by, "manage", stage):
-        raise Refused("not_manager")
+    stage = _lock_managed(by, stage, version)
     errors = _check_dates(opens_on, closes_on)
     if not (title or "").strip():
         errors["title"] = ValidationError(_("Name the stage."), code="required")
@@ -216,9 +213,7 @@ def stage_publish(
     *, by, stage: MonitoringStage, version: int, publish: bool = True
 ) -> MonitoringStage:
     """Open the stage to the schools, or withdraw it while nobody has filled it."""
-    stage = _lock_stage(stage, version)
-    if not can(by, "manage", stage):
-        raise Refused("not_manager")
+    stage = _lock_managed(by, stage, version)
     if publish and not stage.fields.exists():
         raise ValidationError(
             _("Add at least one indicator before publishing the stage."),
@@ -242,9 +237,13 @@ def _fields_of(stage: MonitoringStage) -> list[dict]:
     )
 
 
+def _last_position(stage: MonitoringStage) -> int:
+    return stage.fields.aggregate(m=Max("position"))["m"] or 0
+
+
 def _add_fields(stage: MonitoringStage, items: list[dict]) -> int:
     existing = set(stage.fields.values_list("code", flat=True))
-    top = stage.fields.aggregate(m=Max("position"))["m"] or 0
+    top = _last_position(stage)
     new = []
     for item in items:
         if item["code"] in existing:
@@ -278,9 +277,7 @@ def stage_fill_form(
 ) -> int:
     """Add the ready-made indicators of the stage's kind, or those of another
     stage; indicators whose code the form already has are skipped."""
-    stage = _lock_stage(stage, version)
-    if not can(by, "manage", stage):
-        raise Refused("not_manager")
+    stage = _lock_managed(by, stage, version)
     if source is not None:
         if not can(by, "view", source):
             raise Refused("out_of_scope")
@@ -376,13 +373,10 @@ def field_add(
     *, by, stage: MonitoringStage, version: int, data: FieldData
 ) -> MonitoringField:
     """Add an indicator at the end of the stage's form."""
-    stage = _lock_stage(stage, version)
-    if not can(by, "manage", stage):
-        raise Refused("not_manager")
+    stage = _lock_managed(by, stage, version)
     clean = _clean_field(stage, data, None)
-    top = stage.fields.aggregate(m=Max("position"))["m"] or 0
     field = MonitoringField.objects.create(
-        stage=stage, position=top + 10, **clean.__dict__
+        stage=stage, position=_last_position(stage) + 10, **clean.__dict__
     )
     _bump(stage, by)
     return field
@@ -393,9 +387,7 @@ def field_update(
     *, by, field: MonitoringField, version: int, data: FieldData
 ) -> MonitoringField:
     """Change an indicator (its kind only while nobody has answered it)."""
-    stage = _lock_stage(field.stage, version)
-    if not can(by, "manage", stage):
-        raise Refused("not_manager")
+    stage = _lock_managed(by, field.stage, version)
     field = MonitoringField.objects.get(pk=field.pk, stage=stage)
     clean = _clean_field(stage, data, field)
     for name, value in clean.__dict__.items():
@@ -408,9 +400,7 @@ def field_update(
 @transaction.atomic
 def field_delete(*, by, field: MonitoringField, version: int) -> None:
     """Remove an indicator nobody has answered yet."""
-    stage = _lock_stage(field.stage, version)
-    if not can(by, "manage", stage):
-        raise Refused("not_manager")
+    stage = _lock_managed(by, field.stage, version)
     if field.answers.exists():
         raise ValidationError(
             _(
@@ -427,9 +417,7 @@ def field_delete(*, by, field: MonitoringField, version: int) -> None:
 @transaction.atomic
 def field_move(*, by, field: MonitoringField, version: int, up: bool) -> None:
     """Swap an indicator with its neighbour above or below."""
-    stage = _lock_stage(field.stage, version)
-    if not can(by, "manage", stage):
-        raise Refused("not_manager")
+    stage = _lock_managed(by, field.stage, version)
     fields = list(stage.fields.order_by("position", "pk"))
     index = next(i for i, f in enumerate(fields) if f.pk == field.pk)
     other = index - 1 if up else index + 1

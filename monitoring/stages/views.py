@@ -238,11 +238,11 @@ def _detail_context(request, stage, *, edit_form=None, field_form=None):
     )
     for f in fields:
         f.limits = services.limits_text(f)
-    own = [
-        s
-        for s in own_school_ids(scope)
-        if participating_schools(stage).filter(pk=s).exists()
-    ]
+    own = list(
+        participating_schools(stage)
+        .filter(pk__in=own_school_ids(scope))
+        .values_list("pk", flat=True)
+    )
     curated = []
     if Role.CURATOR in scope.roles:
         curated = list(
@@ -711,7 +711,7 @@ def answer_file(request, answer_pk):
 # --- completion -------------------------------------------------------------------
 
 
-def _completion_filters(request, stage):
+def _completion_filters(request):
     status = request.GET.get("status", "")
     if status not in FILTERS:
         status = ""
@@ -731,7 +731,7 @@ def _completion_stage(request, pk):
 @require_GET
 def stage_completion(request, pk):
     stage = _completion_stage(request, pk)
-    status, municipality_id, include_submitted = _completion_filters(request, stage)
+    status, municipality_id, include_submitted = _completion_filters(request)
     schools = schools_in_scope(request.user, stage)
     municipalities = list(
         Municipality.objects.filter(pk__in=schools.values("municipality")).order_by(
@@ -796,7 +796,7 @@ def stage_completion(request, pk):
 @require_GET
 def stage_export(request, pk):
     stage = _completion_stage(request, pk)
-    status, municipality_id, _include = _completion_filters(request, stage)
+    status, municipality_id, _include = _completion_filters(request)
     rows = completion_rows(
         stage=stage,
         schools=schools_in_scope(request.user, stage),

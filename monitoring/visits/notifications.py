@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from monitoring.models import VisitSchedule
-from roadmaps.notifications import deliver
+from roadmaps.notifications import notify
 from schools.models import CuratorAssignment, Role
 
 from .selectors import schedule_url
@@ -48,21 +48,18 @@ def recipients(schedule: VisitSchedule, action: str) -> Q:
 
 def notify_schedule(*, schedule_id: int, action: str, actor_id: int) -> int:
     """Notify whom the move concerns; returns how many were told."""
-    User = get_user_model()
     schedule = VisitSchedule.objects.select_related("municipality", "project").get(
         pk=schedule_id
     )
-    actor = User.objects.get(pk=actor_id)
-    users = list(
-        User.objects.filter(recipients(schedule, action), is_active=True)
-        .exclude(pk=actor_id)
-        .distinct()
-    )
+    actor = get_user_model().objects.get(pk=actor_id)
     text = _texts()[action] % {
         "municipality": schedule.municipality.name,
         "year": schedule.year,
         "actor": actor.get_full_name() or actor.username,
     }
-    url = schedule_url(schedule)
-    deliver(users, text, url)
-    return len(users)
+    return notify(
+        recipients(schedule, action),
+        actor_id=actor_id,
+        text=text,
+        url=schedule_url(schedule),
+    )

@@ -1,8 +1,9 @@
-"""Reads of curators' visits shared by the pages, the export and the dashboards.
+"""Reads of curators' visits shared by the pages and the export.
 
-The dashboards call `visit_counts`, `visit_counts_by_municipality` and
-`curator_load`: each runs a fixed number of queries (one, one and two)
-whatever the number of schools, curators or visits.
+`visit_counts`, `visit_counts_by_municipality` and `curator_load` count the
+visits of a set of schools in a fixed number of queries (one, one and two).
+The dashboards do not call them: monitoring.dashboards.selectors counts
+visits per table row inside its own UNION (by `querysets.state_counts`).
 """
 
 from __future__ import annotations

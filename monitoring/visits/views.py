@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from . import services
 from .exports import write_visit_list
 from .filters import VisitFilter
 from .forms import PURPOSES, VersionForm, VisitPlanForm, VisitRecordForm
-from .querysets import STATE_BADGES, VisitState, schedules, visits
+from .querysets import STATE_BADGES, VisitState, schedules, state_counts, visits
 from .rules import is_planner, schedule_in_scope
 from .selectors import DEFAULT_PROJECT, schedule_url, visit_list_visible
 from .tables import VisitTable
@@ -62,8 +62,12 @@ def _plannable(user) -> list[dict]:
     """(municipality, year) pairs whose schedule the user writes: the
     coordinator's municipality and the curator's assignments."""
     scope = scope_for(user)
-    own = {mun for role, _o, _r, mun in scope.memberships if mun}
-    q = Q(school__municipality_id__in=[m for m in own if m and _coord(scope, m)])
+    coordinated = {
+        mun
+        for role, _o, _r, mun in scope.memberships
+        if role == Role.MUNICIPAL_COORDINATOR and mun
+    }
+    q = Q(school__municipality_id__in=coordinated)
     if Role.CURATOR in scope.roles:
         q |= Q(curator=user)
     rows = (
@@ -75,8 +79,11 @@ def _plannable(user) -> list[dict]:
     return [{"municipality_id": m, "municipality": n, "year": y} for m, n, y in rows]
 
 
-def _coord(scope, municipality_id) -> bool:
-    return scope.holds(Role.MUNICIPAL_COORDINATOR, municipality=municipality_id)
+def _require_reader(user) -> None:
+    """404 for users without visits to read (none, or reference data only)."""
+    scope = scope_for(user)
+    if scope.is_empty or (scope.reference and not scope.everything):
+        raise Http404
 
 
 class VisitListView(SingleTableMixin, FilterView):
@@ -90,9 +97,7 @@ class VisitListView(SingleTableMixin, FilterView):
     table_pagination = {"per_page": 50}
 
     def get(self, request, *args, **kwargs):
-        scope = scope_for(request.user)
-        if scope.is_empty or (scope.reference and not scope.everything):
-            raise Http404
+        _require_reader(request.user)
         self.on = progress.today()
         return super().get(request, *args, **kwargs)
 
@@ -135,9 +140,7 @@ def _spooled_response(write, filename):
 @require_GET
 def visit_list_export(request):
     """The visit list with the page's own filters, as Excel."""
-    scope = scope_for(request.user)
-    if scope.is_empty or (scope.reference and not scope.everything):
-        raise Http404
+    _require_reader(request.user)
     on = progress.today()
     filterset = VisitFilter(
         request.GET,
@@ -463,24 +466,14 @@ def visit_detail(request, pk):
 @require_GET
 def schedule_list(request):
     """Schedules in the user's scope, newest year first, with visit counts."""
-    scope = scope_for(request.user)
-    if scope.is_empty or (scope.reference and not scope.everything):
-        raise Http404
+    _require_reader(request.user)
     on = progress.today()
     rows = (
         schedules()
         .visible_to(request.user)
         .select_related("municipality__region", "project", "approved_by")
         .annotate(
-            n_planned=Count(
-                "visits",
-                filter=Q(visits__held_on__isnull=True, visits__planned_on__gte=on),
-            ),
-            n_held=Count("visits", filter=Q(visits__held_on__isnull=False)),
-            n_overdue=Count(
-                "visits",
-                filter=Q(visits__held_on__isnull=True, visits__planned_on__lt=on),
-            ),
+            **{f"n_{k}": c for k, c in state_counts(on, prefix="visits__").items()}
         )
         .order_by("-year", "municipality__name")
     )

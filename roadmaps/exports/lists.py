@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from monitoring import progress as monitoring_progress
 
@@ -25,7 +26,7 @@ CHUNK = 2000
 
 def _header(ws, titles: list[str], widths: list[int]) -> None:
     for i, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
     row = []
     for title in titles:
         cell = WriteOnlyCell(ws, value=title)

@@ -132,11 +132,13 @@ class Orders:
                 s.moment(day),
             )
         )  # fmt: skip
+        deputy, deputy_initials = names.person(s.rng)
         clauses = [
             first,
             "Назначить ответственным за реализацию проекта «500+» "
             f"{s.rng.choice(['заместителя', 'методиста', 'координатора'])} "
-            f"{names.person(s.rng)[0]}у {names.person(s.rng)[1]}.",
+            # The names are feminine: «Иванова» → «Иванову».
+            f"{deputy.removesuffix('а')}у {deputy_initials}.",
             "Контроль за исполнением настоящего приказа оставляю за собой.",
         ]
         for position_, text in enumerate(clauses, start=1):

@@ -385,16 +385,9 @@ def plans(s: State) -> None:
         for m_index in munis:
             m = s.municipalities[m_index]
             r = s.regions[m.region]
-            by_role = {
-                "department": r.department,
-                "regional_operator": r.operator,
-                "municipal_authority": m.authority,
-            }
-            if m.centre:
-                by_role["methodological_centre"] = m.centre
             owner = Owner(
                 Level.MUNICIPAL, m.authority, m.authority_name, "МОУО",
-                m.authority_genitive, r.id, m.id, _place(m), by_role,
+                m.authority_genitive, r.id, m.id, _place(m), _local_roles(r, m),
                 m.coordinator, r.approver,
             )  # fmt: skip
             title = (
@@ -409,16 +402,9 @@ def plans(s: State) -> None:
             school = s.schools[i]
             m = s.municipalities[school.municipality]
             r = s.regions[m.region]
-            by_role = {
-                "department": r.department,
-                "regional_operator": r.operator,
-                "municipal_authority": m.authority,
-            }
-            if m.centre:
-                by_role["methodological_centre"] = m.centre
             owner = Owner(
                 Level.SCHOOL, school.id, school.name, school.short_name,
-                school.name, r.id, m.id, _place(m), by_role, school.user,
+                school.name, r.id, m.id, _place(m), _local_roles(r, m), school.user,
                 m.coordinator, s.curator_of[(i, year)], i,
             )  # fmt: skip
             title = (
@@ -428,6 +414,18 @@ def plans(s: State) -> None:
             p.roadmap(owner, year, title, municipal_order.get(school.municipality))
             s.progress.step()
     s.flush()
+
+
+def _local_roles(r, m) -> dict[str, int]:
+    """Bodies a municipal or school plan's executors cells may name by role."""
+    by_role = {
+        "department": r.department,
+        "regional_operator": r.operator,
+        "municipal_authority": m.authority,
+    }
+    if m.centre:
+        by_role["methodological_centre"] = m.centre
+    return by_role
 
 
 def _place(m) -> str:

@@ -32,6 +32,7 @@ from ..orders import (
     order_issuers,
     preamble_for,
 )
+from ..permissions import is_plan_editor
 from ..selectors import (
     editions_visible,
     inbox_waiting,
@@ -330,8 +331,6 @@ def workflow_panel(user, roadmap, edition) -> dict:
         status=edition.status,
         submitted_by_id=edition.submitted_by_id,
     )
-    from ..permissions import is_plan_editor
-
     return {
         "actions": actions,
         "events": list(edition.events.select_related("actor")),

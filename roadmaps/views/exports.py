@@ -61,9 +61,7 @@ def job_detail(request, pk):
     """The export's progress; htmx polls the progress block until it ends."""
     job = _own_job(request, pk)
     template = (
-        "roadmaps/_export_progress.html"
-        if request.htmx
-        else ("roadmaps/export_job.html")
+        "roadmaps/_export_progress.html" if request.htmx else "roadmaps/export_job.html"
     )
     return render(request, template, {"job": job})
 

@@ -23,6 +23,7 @@ from ..exports.xlsx import write_edition_xlsx
 from ..forms import ImportForm
 from ..imports import (
     ImportFailure,
+    plan_period,
     roadmap_import_document,
     roadmap_import_edition,
 )
@@ -208,7 +209,7 @@ def import_preview(request, pk):
     period = (
         (pending.target.period_start, pending.target.period_end)
         if pending.target
-        else _period(document)
+        else plan_period(document)
     )
     keys = {c.index: str(c.key) for c in document.columns}
     headers = [
@@ -227,12 +228,6 @@ def import_preview(request, pk):
             "notes": document.notes,
         },
     )
-
-
-def _period(document):
-    from ..imports import plan_period
-
-    return plan_period(document)
 
 
 # --- downloads ----------------------------------------------------------------
