@@ -19,6 +19,7 @@ urlpatterns = [
     path("roadmaps/", include("roadmaps.urls")),
     path("bodies/", include("schools.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("audit/", include("roadmaps.audit.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

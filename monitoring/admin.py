@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from roadmaps.audit.admin import HistoryAdmin
 
 from .models import (
     ActivityReport,
@@ -32,7 +33,7 @@ class FieldInline(admin.TabularInline):
 
 
 @admin.register(MonitoringStage)
-class MonitoringStageAdmin(SimpleHistoryAdmin):
+class MonitoringStageAdmin(HistoryAdmin):
     list_display = ["title", "region", "year", "stage_type", "opens_on", "closes_on"]
     list_filter = ["year", "stage_type", "is_published"]
     list_select_related = ["region", "stage_type"]
@@ -40,7 +41,7 @@ class MonitoringStageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MonitoringSubmission)
-class MonitoringSubmissionAdmin(SimpleHistoryAdmin):
+class MonitoringSubmissionAdmin(HistoryAdmin):
     list_display = ["school", "stage", "status", "submitted_at"]
     list_filter = ["status", "stage__year"]
     list_select_related = ["school", "stage"]
@@ -48,7 +49,7 @@ class MonitoringSubmissionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActivityReport)
-class ActivityReportAdmin(SimpleHistoryAdmin):
+class ActivityReportAdmin(HistoryAdmin):
     list_display = ["activity", "result", "done_on", "decision", "is_latest"]
     list_filter = ["result", "decision", "is_latest"]
     list_select_related = ["activity"]
@@ -67,7 +68,7 @@ class EntryInline(admin.TabularInline):
 
 
 @admin.register(RiskProfile)
-class RiskProfileAdmin(SimpleHistoryAdmin):
+class RiskProfileAdmin(HistoryAdmin):
     list_display = ["school", "year", "status"]
     list_filter = ["year", "status"]
     list_select_related = ["school"]
@@ -82,7 +83,7 @@ class VisitInline(admin.TabularInline):
 
 
 @admin.register(VisitSchedule)
-class VisitScheduleAdmin(SimpleHistoryAdmin):
+class VisitScheduleAdmin(HistoryAdmin):
     list_display = ["municipality", "year", "status"]
     list_filter = ["year", "status"]
     list_select_related = ["municipality"]

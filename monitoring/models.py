@@ -195,6 +195,7 @@ class ReportEvidence(models.Model):
     url = models.URLField(_("link"), max_length=1000, blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
     size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "pk"]
@@ -313,6 +314,7 @@ class MonitoringField(models.Model):
         _("maximum"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     help_text = models.CharField(_("hint"), max_length=500, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["stage", "position", "pk"]

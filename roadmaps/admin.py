@@ -3,7 +3,9 @@
 Plans change only through the portal's services (rights, optimistic locks,
 editions, history); approved editions and signed orders never change. So the
 admin shows these models but refuses to add, change or delete them, whoever
-asks — a superuser included.
+asks — a superuser included. They have no "revert to this version" page
+(no `SimpleHistoryAdmin`): their history is read in the portal's audit log
+(roadmaps/audit/) instead.
 """
 
 from django.contrib import admin

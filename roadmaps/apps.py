@@ -8,4 +8,5 @@ class RoadmapsConfig(AppConfig):
 
     def ready(self):
         from . import permissions  # noqa: F401  (registers the rights)
+        from .audit import exports  # noqa: F401  (registers the audit export)
         from .exports import kinds  # noqa: F401  (registers the list exports)

@@ -357,7 +357,10 @@ def activity_move(
         other = _neighbour(edition, current.section_id, current.position, direction)
         if other is not None:
             current.position, other.position = other.position, current.position
-            Activity.objects.bulk_update([current, other], ["position"])
+            # The move is the user's act (in the audit log); the neighbour's
+            # shift follows from it.
+            _with_user(current, by).save(update_fields=["position"])
+            Activity.objects.bulk_update([other], ["position"])
         else:
             # At a section's edge the activity crosses into the next section.
             target = _adjacent_section(edition, current.section, direction)
@@ -460,7 +463,8 @@ def section_move(*, by, section: Section, direction: str) -> Section:
     )
     if other is not None:
         current.position, other.position = other.position, current.position
-        Section.objects.bulk_update([current, other], ["position"])
+        _with_user(current, by).save(update_fields=["position"])
+        Section.objects.bulk_update([other], ["position"])
         edition_renumber(edition)
     current.refresh_from_db()
     return current

@@ -88,6 +88,8 @@ class Order(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OrderQuerySet.as_manager()
+    # The year is generated from the date: nothing of its own to record.
+    history = HistoricalRecords(excluded_fields=["year"])
 
     class Meta:
         ordering = ["-date", "number"]
@@ -134,6 +136,8 @@ class OrderClause(models.Model):
     number = models.CharField(_("number"), max_length=20, blank=True)
     text = models.TextField(_("text"))
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position"]
         verbose_name = _("clause")
@@ -173,6 +177,8 @@ class OrderReference(models.Model):
         related_name="cited_by",
         verbose_name=_("registered order"),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]

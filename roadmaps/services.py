@@ -16,11 +16,13 @@ def edition_register_approved(
     """
     edition = RoadmapEdition.objects.select_for_update().get(pk=edition.pk)
     roadmap = Roadmap.objects.select_for_update().get(pk=edition.roadmap_id)
+    # Saved one by one, not updated, so that the audit log records them.
     if roadmap.current_edition_id and roadmap.current_edition_id != edition.pk:
-        RoadmapEdition.objects.filter(pk=roadmap.current_edition_id).update(
-            status=RoadmapEdition.Status.SUPERSEDED
-        )
-    Order.objects.filter(pk=order.pk).update(status=Order.Status.SIGNED)
+        old = RoadmapEdition.objects.get(pk=roadmap.current_edition_id)
+        old.status = RoadmapEdition.Status.SUPERSEDED
+        old.save(update_fields=["status", "updated_at"])
+    order.status = Order.Status.SIGNED
+    order.save(update_fields=["status"])
     edition.status = RoadmapEdition.Status.APPROVED
     edition.approving_order = order
     edition.approved_at = order.date

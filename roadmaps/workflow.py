@@ -279,7 +279,10 @@ def edition_move(
             old.status_changed_at = now
             old._history_user = by
             old.save(update_fields=["status", "status_changed_at", "updated_at"])
-        Order.objects.filter(pk=order.pk).update(status=Order.Status.SIGNED)
+        # Saved, not updated, so that the audit log records the signing.
+        order.status = Order.Status.SIGNED
+        order._history_user = by
+        order.save(update_fields=["status"])
     edition.status = move.target
     edition.status_changed_at = now
     edition._history_user = by

@@ -1,4 +1,13 @@
+"""Reference data and people in the admin.
+
+Roles and curator assignments are recorded by django-simple-history (the
+portal's audit log reads them); their admin pages show each one's history,
+whose "revert" writes only for users who may change them (HistoryAdmin).
+"""
+
 from django.contrib import admin
+
+from roadmaps.audit.admin import HistoryAdmin
 
 from .models import (
     CuratorAssignment,
@@ -52,7 +61,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["user", "role", "organisation", "position"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__last_name", "organisation__name"]
@@ -61,7 +70,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(CuratorAssignment)
-class CuratorAssignmentAdmin(admin.ModelAdmin):
+class CuratorAssignmentAdmin(HistoryAdmin):
     list_display = ["curator", "school", "project", "year"]
     list_filter = ["year", "project"]
     list_select_related = ["curator", "school", "project"]

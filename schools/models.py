@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .querysets import MembershipQuerySet, OrganisationQuerySet
 
@@ -389,6 +390,7 @@ class Membership(models.Model):
     )
 
     objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["user", "role"]
@@ -461,6 +463,8 @@ class CuratorAssignment(models.Model):
         Project, on_delete=models.PROTECT, verbose_name=_("project")
     )
     year = models.PositiveSmallIntegerField(_("year"))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year"]
