@@ -85,8 +85,8 @@ serve: install ## Serve with gunicorn (config/gunicorn.conf.py, GUNICORN_* varia
 	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c config/gunicorn.conf.py
 
 generate: install ## Fill DATABASE_URL (PostgreSQL) with national-scale data: make generate SCALE=1.0
-	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py generate_national --scale $(or $(SCALE),0.01)
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py generate_national --scale $(or $(SCALE),0.01)
 
 bench: install-dev ## Benchmark pages, exports, import on a generated PostgreSQL database (DATABASE_URL)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

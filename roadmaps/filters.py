@@ -4,6 +4,7 @@ import django_filters
 from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
+from schools.access import scope_for
 from schools.models import Municipality, Organisation, Project, Region
 
 from .executors import normalise_name
@@ -53,9 +54,25 @@ class RoadmapFilter(django_filters.FilterSet):
         self.filters["region"].queryset = Region.objects.filter(
             pk__in=base.values("region")
         )
-        self.filters["municipality"].queryset = Municipality.objects.filter(
+        self.filters["municipality"].queryset = self._municipalities(base)
+
+    def _municipalities(self, base):
+        """Municipalities with visible plans, of the chosen region if any.
+
+        Whoever reads the whole country chooses a region first: listing its
+        2,300 municipalities in one drop-down helps nobody and costs the
+        page more than everything else on it.
+        """
+        municipalities = Municipality.objects.filter(
             pk__in=base.values("municipality")
         ).select_related("region")
+        region = self.data.get("region") if self.is_bound else None
+        if region and str(region).isdigit():
+            return municipalities.filter(region_id=int(region))
+        user = getattr(self.request, "user", None)
+        if user is not None and scope_for(user).everything:
+            return municipalities.none()
+        return municipalities
 
     def search(self, queryset, name, value):
         words = normalise_name(value).split()

@@ -543,7 +543,8 @@ class Activity(models.Model):
         ]
         indexes = [
             models.Index(fields=["edition", "position"]),
-            models.Index(fields=["deadline_end"]),
+            # The activity lists' order: read in index order, page by page.
+            models.Index(fields=["deadline_end", "deadline_start"]),
         ]
 
     def __str__(self):

@@ -40,9 +40,15 @@ def roadmap_list_visible(*, user):
             "region",
             "municipality",
             "project",
-            "current_edition",
-            "current_edition__approving_order",
             "latest_edition",
+        )
+        # Long texts no list shows: fifty rows of them cost more than the rest.
+        .defer(
+            "search_text",
+            "owner__aliases",
+            "owner__address",
+            "latest_edition__columns",
+            "latest_edition__appendix_text",
         )
         .annotate(
             activity_count=Coalesce(

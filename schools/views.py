@@ -3,21 +3,19 @@
 from django.http import Http404
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from monitoring.dashboards.rules import dashboard_url
 from roadmaps.models import Order, Roadmap
 
 from .filters import OrganisationFilter
 from .models import CuratorAssignment, Organisation
-from .tables import OrganisationTable
+from .tables import OrganisationTable, PagedTableMixin
 
 
-class OrganisationListView(SingleTableMixin, FilterView):
+class OrganisationListView(PagedTableMixin, FilterView):
     table_class = OrganisationTable
     filterset_class = OrganisationFilter
     template_name = "schools/organisation_list.html"
-    paginate_by = 50
 
     def get_queryset(self):
         return Organisation.objects.visible_to(self.request.user).select_related(

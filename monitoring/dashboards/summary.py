@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dates import MONTHS
 from django.utils.formats import number_format
 from django.utils.http import urlencode
@@ -67,8 +68,15 @@ class Cell:
 
 def list_url(name: str, *, args=None, **params) -> str:
     query = {k: v for k, v in params.items() if v not in (None, "")}
-    base = reverse(name, args=args)
+    base = _reverse(name, tuple(args or ()), get_script_prefix(), get_urlconf())
     return f"{base}?{urlencode(query)}" if query else base
+
+
+@lru_cache(maxsize=512)
+def _reverse(name: str, args: tuple, prefix: str, urlconf) -> str:
+    """`reverse`, once per list and prefix: a country's dashboard links a
+    few thousand numbers to the same handful of lists."""
+    return reverse(name, args=args, urlconf=urlconf)
 
 
 def _linked(name, filters, **params) -> str | None:

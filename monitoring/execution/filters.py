@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from monitoring import progress
 from monitoring.models import ReportDecision, ReportResult, RiskFactor
 from monitoring.progress import ExecState
-from roadmaps.models import Activity, Level, Roadmap
+from roadmaps.models import Activity, Level, Roadmap, RoadmapEdition
 from schools.access import scope_for
 from schools.models import Municipality, Region
 
@@ -51,21 +51,30 @@ class MonthFilter(django_filters.CharFilter):
 
 
 class ActivityFilter(django_filters.FilterSet):
+    # Filters on the plan narrow the editions, not each activity's join
+    # (`by_plan`): the region's few hundred editions are read first.
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
-        field_name="edition__roadmap__region",
+        field_name="roadmap__region",
         queryset=Region.objects.none(),
+        method="by_plan",
     )
     municipality = django_filters.ModelChoiceFilter(
         label=_("Municipality"),
-        field_name="edition__roadmap__municipality",
+        field_name="roadmap__municipality",
         queryset=Municipality.objects.none(),
+        method="by_plan",
     )
     level = django_filters.ChoiceFilter(
-        label=_("Level"), choices=Level.choices, field_name="edition__roadmap__level"
+        label=_("Level"),
+        choices=Level.choices,
+        field_name="roadmap__level",
+        method="by_plan",
     )
     year = django_filters.NumberFilter(
-        label=_("Year"), field_name="edition__roadmap__period_start", lookup_expr="year"
+        label=_("Year"),
+        field_name="roadmap__period_start__year",
+        method="by_plan",
     )
     state = django_filters.ChoiceFilter(
         label=_("Execution"), choices=ExecState.choices, method="by_state"
@@ -78,10 +87,10 @@ class ActivityFilter(django_filters.FilterSet):
     )
     # Drill-down from a plan or a body: ids, shown as hidden inputs.
     owner = django_filters.NumberFilter(
-        field_name="edition__roadmap__owner_id", widget=forms.HiddenInput
+        field_name="roadmap__owner_id", widget=forms.HiddenInput, method="by_plan"
     )
     roadmap = django_filters.NumberFilter(
-        field_name="edition__roadmap_id", widget=forms.HiddenInput
+        field_name="roadmap_id", widget=forms.HiddenInput, method="by_plan"
     )
     # Drill-down from a dashboard's curators' load and months: hidden too.
     curator = django_filters.NumberFilter(method="by_curator", widget=forms.HiddenInput)
@@ -152,6 +161,13 @@ class ActivityFilter(django_filters.FilterSet):
         else:
             municipalities = Municipality.objects.filter(pk__in=own)
         return regions, municipalities
+
+    def by_plan(self, queryset, name, value):
+        """Activities of the editions whose plan matches (`name`, the
+        filter's field_name, is a lookup from the edition)."""
+        return queryset.filter(
+            edition__in=RoadmapEdition.objects.filter(**{name: value})
+        )
 
     def by_state(self, queryset, name, value):
         return queryset.filter(state_q(value, self.on))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from monitoring import progress
 from monitoring.models import ActivityReport, ReportEvidence
@@ -18,6 +19,7 @@ from roadmaps.forms import add_service_errors
 from roadmaps.models import Roadmap
 from schools.access import Refused, can
 from schools.models import Organisation
+from schools.tables import PagedTableMixin
 
 from . import services
 from .display import execution_of
@@ -28,8 +30,6 @@ from .selectors import (
     activities_in_force,
     activity_get_visible,
     my_tasks,
-    task_candidates,
-    task_parts,
     with_execution,
 )
 from .tables import ActivityTable, TaskTable
@@ -37,11 +37,7 @@ from .tables import ActivityTable, TaskTable
 ROW_RELATED = ("edition", "edition__roadmap", "edition__roadmap__owner")
 
 
-class _ActivityPage(SingleTableMixin, FilterView):
-    # The table paginates; the view must not count the rows a second time.
-    paginate_by = None
-    table_pagination = {"per_page": 50}
-
+class _ActivityPage(PagedTableMixin, FilterView):
     def get_table_kwargs(self):
         return {"on": self.on}
 
@@ -104,22 +100,75 @@ class MyTasksView(_ActivityPage):
             my_tasks(user=self.request.user, on=self.on).select_related(*ROW_RELATED)
         )
 
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        return task_counts(user=self.request.user, on=self.on)
+
+    def get_table_pagination(self, table):
+        """The rows of one kind of task (or all) are counted already by
+        `task_counts`: unless another filter narrows them, the paginator
+        takes that number instead of counting again."""
+        pagination = super().get_table_pagination(table)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return pagination
+        chosen = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        narrowed = any(
+            value is not None and value != ""
+            for name, value in chosen.items()
+            if name != "task"
+        )
+        if not narrowed:
+            task = chosen.get("task") or TASK_ANY
+            pagination.update(paginator_class=CountedPaginator, count=self.counts[task])
+        return pagination
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = task_counts(user=self.request.user, on=self.on)
+        counts = self.counts
         context["tasks"] = [(code, label, counts[code]) for code, label in TASK_CHOICES]
         context["current_task"] = self.request.GET.get("task", "")
         return context
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (counted with other figures)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+# Every task at once: the key of `task_counts` for the unfiltered list.
+TASK_ANY = "any"
+
+
 def task_counts(*, user, on) -> dict[str, int]:
-    """How many activities make each kind of the user's tasks (one query)."""
-    parts = task_parts(user, on)
-    candidates = activities_in_force(user=user).filter(pk__in=task_candidates(user))
-    found = candidates.aggregate(
-        **{code: Count("pk", filter=Q(part)) for code, part in parts.items()}
+    """How many activities make each kind of the user's tasks, and how many
+    make any of them, in one query.
+
+    The counts are summed over `my_tasks`' rows, where each kind is a column
+    computed once per row: counting with one FILTER per kind would make the
+    database test every kind's subqueries again for each count.
+    """
+    codes = [code for code, _label in TASK_CHOICES]
+    rows = my_tasks(user=user, on=on).values(*(f"task_{code}" for code in codes))
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a user who can have no task
+        return dict.fromkeys((TASK_ANY, *codes), 0)
+    quote = connection.ops.quote_name
+    sums = ", ".join(
+        f"COALESCE(SUM(CAST(t.{quote(f'task_{code}')} AS INTEGER)), 0)"
+        for code in codes
     )
-    return {code: found[code] or 0 for code in parts}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), {sums} FROM ({sql}) t", params)  # noqa: S608 (compiled by the ORM, values as parameters)
+        total, *found = cursor.fetchone()
+    return {TASK_ANY: total, **{c: n or 0 for c, n in zip(codes, found, strict=True)}}
 
 
 def _report_form(latest: ActivityReport | None, data=None, files=None) -> ReportForm:

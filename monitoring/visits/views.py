@@ -19,13 +19,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from monitoring import progress
 from monitoring.models import CuratorVisit, ScheduleStatus, VisitSchedule
 from roadmaps.forms import add_service_errors
 from schools.access import Refused, can, scope_for
 from schools.models import CuratorAssignment, Municipality, Project, Role
+from schools.tables import PagedTableMixin
 
 from . import services
 from .exports import write_visit_list
@@ -86,15 +86,13 @@ def _require_reader(user) -> None:
         raise Http404
 
 
-class VisitListView(SingleTableMixin, FilterView):
+class VisitListView(PagedTableMixin, FilterView):
     """`monitoring:visit-list`: visits in the user's scope with GET filters
     municipality, curator (user id), school, year, state."""
 
     table_class = VisitTable
     filterset_class = VisitFilter
     template_name = "monitoring/visits/visit_list.html"
-    # The table paginates; a ListView `paginate_by` would count the rows twice.
-    table_pagination = {"per_page": 50}
 
     def get(self, request, *args, **kwargs):
         _require_reader(request.user)

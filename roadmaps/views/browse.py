@@ -4,12 +4,12 @@ from django.db.models import Count
 from django.http import Http404
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from monitoring import progress
 from monitoring.execution.display import execution_of
 from schools.access import can, scope_for
 from schools.models import CuratorAssignment, Membership
+from schools.tables import PagedTableMixin
 
 from ..filters import OrderFilter, RoadmapFilter
 from ..forms import CommentForm
@@ -69,11 +69,10 @@ class HomeView(TemplateView):
         )
 
 
-class RoadmapListView(SingleTableMixin, FilterView):
+class RoadmapListView(PagedTableMixin, FilterView):
     table_class = RoadmapTable
     filterset_class = RoadmapFilter
     template_name = "roadmaps/roadmap_list.html"
-    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -172,13 +171,12 @@ class OrderDetailView(TemplateView):
         )
 
 
-class OrderListView(SingleTableMixin, FilterView):
+class OrderListView(PagedTableMixin, FilterView):
     """The order registry: every order the user may read, by body and year."""
 
     table_class = OrderTable
     filterset_class = OrderFilter
     template_name = "roadmaps/order_list.html"
-    paginate_by = 50
 
     def get_queryset(self):
         return Order.objects.visible_to(self.request.user).select_related("issuer")
