@@ -1,13 +1,16 @@
 """A world with a bit of everything, built small and then grown, for the
-query budget test (tests/test_query_budget.py).
+query budget test (tests/test_query_budget.py) and the permission matrix
+(tests/test_permission_matrix.py).
 
 Region R1 with its department; municipalities of R1, each with its education
 authority and schools. The first municipality ("M1") and its first school
-("A1") are where the five users of the test work: the federal observer, the
-department's staff (who approves), M1's coordinator, A1's school and A1's
-curator. `grow` adds municipalities, schools, activities, reports, forms,
-visits, notifications… to the same objects, so every page is opened on the
-same URL at both sizes.
+("A1") are where the users of the tests work: the federal observer, the
+portal administrator, the department's staff (who approves), M1's
+coordinator, A1's school and A1's curator (the `ROLES` of the query budget),
+and a regional coordinator. `grow` adds municipalities, schools, activities,
+reports, forms, visits, notifications… to the same objects, so every page is
+opened on the same URL at both sizes. `world.foreign` is the same territory
+once more, region "Xeno" with users of its own, never grown.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from monitoring.models import (
     VisitSchedule,
 )
 from roadmaps.models import (
+    Activity,
     ActivityExecutor,
     Comment,
     ExecutorRole,
@@ -86,7 +90,12 @@ class Size:
 SMALL = Size(municipalities=2, schools=2, activities=5, extra=1)
 LARGE = Size(municipalities=6, schools=5, activities=40, extra=8)
 
-ROLES = ("observer", "regional", "municipal", "school", "curator")
+# The roles whose pages the query budget measures (the matrix opens every
+# page as the regional coordinator too).
+ROLES = ("observer", "administrator", "regional", "municipal", "school", "curator")
+# The name of the second territory; every body, school and plan of it carries
+# the word, so a page that shows one to a user of the first is caught.
+FOREIGN = "Xeno"
 
 
 @dataclass
@@ -102,6 +111,8 @@ class World:
     fields: dict = field(default_factory=dict)
     objects: dict = field(default_factory=dict)
     factors: list = field(default_factory=list)
+    tag: str = ""  # "" for the home territory, "Xeno " for the foreign one
+    foreign: World | None = None
 
     @property
     def m1(self):
@@ -225,8 +236,12 @@ def _form(world: World, school, status):
 
 
 def _municipality(world: World, number: int):
-    municipality = MunicipalityFactory(region=world.region, name=f"Район {number}")
-    mouo = OrganisationFactory(municipality=municipality, name=f"МОУО {number}")
+    municipality = MunicipalityFactory(
+        region=world.region, name=f"Район {world.tag}{number}"
+    )
+    mouo = OrganisationFactory(
+        municipality=municipality, name=f"МОУО {world.tag}{number}"
+    )
     world.municipalities.append((municipality, mouo))
     roadmap_with_edition(
         owner=mouo, status=S.APPROVED, project=world.project, activities=2
@@ -301,29 +316,82 @@ def _two_editions(school, project):
 
 
 def build_world(size: Size = SMALL) -> World:
-    """The world at `size` (see `grow` for the larger one)."""
+    """The world at `size` (see `grow` for the larger one).
+
+    `world.foreign` is a second, independent territory (region "Xeno" with
+    its own bodies, schools, plans, stage, forms, visits and users) at the
+    small size: the objects the permission matrix opens out of every home
+    user's scope, and rows every scoped page of the budget test must leave
+    out at both sizes.
+    """
     project = ProjectFactory()
-    region = RegionFactory(name="Регион-1")
-    dept = RegionalBodyFactory(region=region, name="Департамент-1")
-    world = World(project=project, region=region, dept=dept, users={})
-    world.factors = [risk_factor(1), risk_factor(2)]
-    regional = user_with_role(Role.REGIONAL_STAFF, dept, username="budget_regional")
+    factors = [risk_factor(1), risk_factor(2)]
+    world = _territory(project, factors, label="1", prefix="budget")
+    world.foreign = _territory(project, factors, label=FOREIGN, prefix="xeno")
+    for territory, at in ((world.foreign, SMALL), (world, size)):
+        _fill(territory, at)
+        _first_rows(territory)
+    return world
+
+
+def _users(world: World, m1_body, a1, prefix: str) -> None:
+    """One user of every role, scoped to the territory's department, M1, A1."""
+    surname = {"last_name": f"Петров {world.tag}".strip()}
+    regional = user_with_role(
+        Role.REGIONAL_STAFF, world.dept, username=f"{prefix}_regional", **surname
+    )
     Membership.objects.filter(user=regional).update(can_approve=True)
+    curator = user_with_role(
+        Role.CURATOR, None, username=f"{prefix}_curator", **surname
+    )
+    CuratorAssignmentFactory(
+        curator=curator, school=a1, project=world.project, year=YEAR
+    )
     world.users.update(
-        observer=user_with_role(Role.FEDERAL_OBSERVER, None, username="budget_obs"),
+        observer=user_with_role(
+            Role.FEDERAL_OBSERVER, None, username=f"{prefix}_obs", **surname
+        ),
         regional=regional,
+        municipal=user_with_role(
+            Role.MUNICIPAL_COORDINATOR,
+            m1_body,
+            username=f"{prefix}_municipal",
+            **surname,
+        ),
+        school=user_with_role(Role.SCHOOL, a1, username=f"{prefix}_school", **surname),
+        curator=curator,
+        administrator=user_with_role(
+            Role.ADMINISTRATOR,
+            None,
+            username=f"{prefix}_admin",
+            is_staff=True,
+            is_superuser=True,
+            **surname,
+        ),
+        # Left out of the query budget; the permission matrix opens every
+        # page as the coordinator too.
+        coordinator=user_with_role(
+            Role.REGIONAL_COORDINATOR,
+            world.dept,
+            username=f"{prefix}_coordinator",
+            **surname,
+        ),
     )
+
+
+def _territory(project, factors, *, label: str, prefix: str) -> World:
+    """Region `label` at its smallest: M1 with school A1 and everything the
+    pages open (`_fill` brings it to a size)."""
+    tag = "" if label != FOREIGN else f"{FOREIGN} "
+    region = RegionFactory(name=f"Регион-{label}")
+    dept = RegionalBodyFactory(region=region, name=f"Департамент-{label}")
+    world = World(project=project, region=region, dept=dept, users={}, tag=tag)
+    world.factors = factors
     m1, mouo1 = _municipality(world, 1)
-    world.users["municipal"] = user_with_role(
-        Role.MUNICIPAL_COORDINATOR, mouo1, username="budget_municipal"
-    )
-    a1 = SchoolFactory(municipality=m1, name="Школа А1")
+    a1 = SchoolFactory(municipality=m1, name=f"Школа {tag}А1")
     ProjectParticipation.objects.create(school=a1, project=project, year=YEAR)
     world.schools[m1.pk] = [a1]
-    world.users["school"] = user_with_role(Role.SCHOOL, a1, username="budget_school")
-    curator = user_with_role(Role.CURATOR, None, username="budget_curator")
-    world.users["curator"] = curator
-    CuratorAssignmentFactory(curator=curator, school=a1, project=project, year=YEAR)
+    _users(world, mouo1, a1, prefix)
 
     world.stage = StageFactory(
         region=region, project=project, stage_type=stage_type("first", "Этап", 6, 10)
@@ -342,21 +410,21 @@ def build_world(size: Size = SMALL) -> World:
 
     plans = world.plans
     plans["regional"] = roadmap_with_edition(
-        owner=dept, status=S.APPROVED, project=project
+        owner=dept, status=S.APPROVED, project=project, title=f"План {dept.name}"
     )
     plans["municipal"] = roadmap_with_edition(
-        owner=mouo1, status=S.APPROVED, project=project
+        owner=mouo1, status=S.APPROVED, project=project, title=f"План {mouo1.name}"
     )
     plans["school"] = _two_editions(a1, project)
     # Drafts the editor opens; a school plan of A1 waiting for M1's approval.
     plans["municipal_draft"] = roadmap_with_edition(
-        owner=mouo1, project=project, title="Черновик района"
+        owner=mouo1, project=project, title=f"Черновик: {mouo1.name}"
     )
     plans["school_submitted"] = roadmap_with_edition(
         owner=a1,
         status=S.AGREED,
         project=project,
-        title="Карта школы, согласованная куратором",
+        title=f"Карта школы {a1.name}, согласованная куратором",
     )
     profile = RiskProfile.objects.create(
         school=a1, project=project, year=YEAR, status=ProfileStatus.SUBMITTED
@@ -370,27 +438,41 @@ def build_world(size: Size = SMALL) -> World:
         project=project,
         year=YEAR,
         kind=SchoolDocument.Kind.CONCEPT,
-        title="Концепция развития",
+        title=f"Концепция развития: {a1.name}",
         file=_file("concept.pdf"),
         uploaded_by=world.users["school"],
         status=S.SUBMITTED,
     )
     schedule = VisitSchedule.objects.get(municipality=m1)
     visit = CuratorVisit.objects.create(
-        schedule=schedule, curator=curator, school=a1, planned_on=D(2022, 9, 15)
+        schedule=schedule,
+        curator=world.users["curator"],
+        school=a1,
+        planned_on=D(2022, 9, 15),
     )
-    world.objects.update(answer=answer, document=document, visit=visit)
-    _fill(world, size)
+    world.objects.update(answer=answer, document=document, visit=visit, profile=profile)
+    return world
+
+
+def _first_rows(world: World) -> None:
+    """Objects the pages open that exist only once the plans are filled."""
+    plans = world.plans
     evidence = ReportEvidence.objects.filter(report__roadmap=plans["school"]).earliest(
         "pk"
     )
-    history = plans["municipal_draft"].latest_edition.activities.first()
+    draft = plans["municipal_draft"].latest_edition
+    history = draft.activities.first()
+    # The change log's record of a deleted row, which `restore` brings back.
+    deleted = ActivityFactory(edition=draft, title="Удалённое мероприятие")
+    deleted_pk = deleted.pk
+    deleted.delete()
+    record = Activity.history.get(id=deleted_pk, history_type="-")
     world.objects.update(
         evidence=evidence,
         activity=history,
-        section=plans["municipal_draft"].latest_edition.sections.first(),
+        section=draft.sections.first(),
+        deleted=record.history_id,
     )
-    return world
 
 
 def _fill(world: World, size: Size) -> None:

@@ -13,6 +13,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -696,8 +697,10 @@ def comment_add(request, pk):
     edition = roadmap.latest_edition
     activities = list(edition.activities.all()) if edition else []
     form = CommentForm(request.POST, activities=activities)
-    target = request.POST.get("next") or reverse("roadmaps:roadmap-detail", args=[pk])
-    if not target.startswith("/"):
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = reverse("roadmaps:roadmap-detail", args=[pk])
     if not form.is_valid():
         messages.error(request, _("The comment is empty."))

@@ -329,6 +329,25 @@ def test_curator_comments_on_school_plan(client, setup):
     assert Comment.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "https://evil.example/", "/\\evil.example"]
+)
+def test_comment_never_redirects_off_the_portal(client, setup, target):
+    plan = setup["school_plan"]
+    client.force_login(setup["curator"])
+    response = client.post(url("comment-add", plan), {"text": "Срок?", "next": target})
+    assert response.status_code == 302
+    assert response.url == url("roadmap-detail", plan)
+
+
+def test_comment_returns_to_the_page_it_came_from(client, setup):
+    plan = setup["school_plan"]
+    client.force_login(setup["curator"])
+    back = url("roadmap-detail", plan) + "#comments"
+    response = client.post(url("comment-add", plan), {"text": "Срок?", "next": back})
+    assert response.url == back
+
+
 def test_editor_queries_do_not_grow_with_activities(client, setup):
     mouo = setup["plan"].owner
     user = setup["coordinator"]
