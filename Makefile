@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: check-deploy help python install install-dev run demo migrate test test-fast test-browser lint format messages check-python browser clean bench loadtest serve generate
+.PHONY: backup restore check-deploy help python install install-dev run demo migrate test test-fast test-browser lint format messages check-python browser clean bench loadtest serve generate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -102,3 +102,10 @@ check-deploy: install ## Django's deployment checks with the production settings
 	SECRET_KEY='check-deploy-7Qx2LmZr9VwT4pKs8NdHy3GbJc6FtRuE5aXo1WqYzPvBn0MiL' \
 	ALLOWED_HOSTS=portal.example.ru \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+backup: install ## Back up the database (pg_dump) and media files into BACKUP_DIR (default backups/)
+	$(BIN)/python manage.py backup --output "$(or $(BACKUP_DIR),backups)"
+
+restore: install ## Restore ARCHIVE=… into the empty database RESTORE_DATABASE_URL (RESTORE_MEDIA_ROOT=…, FORCE=1)
+	@if [ -z "$(ARCHIVE)" ]; then echo "Usage: make restore ARCHIVE=backups/portal-….tar.gz RESTORE_DATABASE_URL=postgres://USER@HOST:5432/NAME" >&2; exit 1; fi
+	$(BIN)/python manage.py restore "$(ARCHIVE)" $(if $(RESTORE_DATABASE_URL),--database-url "$(RESTORE_DATABASE_URL)") $(if $(RESTORE_MEDIA_ROOT),--media-root "$(RESTORE_MEDIA_ROOT)") $(if $(FORCE),--force)

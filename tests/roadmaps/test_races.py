@@ -1,56 +1,32 @@
 """Two people acting on one plan at the same moment, on real connections."""
 
 import datetime
-import threading
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from roadmaps import editing, workflow
-from roadmaps.models import EditionEvent, Order, RoadmapEdition
+from roadmaps.models import EditionEvent, Notification, Order, RoadmapEdition
 from roadmaps.orders import edition_approve_with_order
 from schools.models import Role
 from tests.factories import (
+    CuratorAssignmentFactory,
+    MembershipFactory,
     MunicipalityFactory,
     OrganisationFactory,
     RegionalBodyFactory,
+    SchoolFactory,
+    UserFactory,
     roadmap_with_edition,
     user_with_role,
 )
+from tests.races import run_together, skip_unless_postgres
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks between two connections need PostgreSQL")
-
-
-def run_together(*calls):
-    """Start the calls at the same moment in threads; return their outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            call()
-            outcomes[i] = "ok"
-        except ValidationError as exc:
-            outcomes[i] = getattr(exc, "code", None) or "invalid"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcomes
+    skip_unless_postgres()
 
 
 @pytest.fixture
@@ -117,3 +93,115 @@ def test_two_editors_on_one_activity_lose_nothing(submitted):
     activity.refresh_from_db()
     assert activity.version == seen + 1
     assert activity.title in {"Вариант А", "Вариант Б"}
+
+
+@pytest.fixture
+def two_schools():
+    """Two schools of one municipality, one curator for both, one coordinator;
+    each school has a draft plan."""
+    municipality = MunicipalityFactory()
+    mouo = OrganisationFactory(municipality=municipality)
+    curator = UserFactory()
+    MembershipFactory(user=curator, role=Role.CURATOR, organisation=None)
+    schools, users, editions = [], [], []
+    for _ in range(2):
+        school = SchoolFactory(municipality=municipality)
+        CuratorAssignmentFactory(curator=curator, school=school, year=2022)
+        schools.append(school)
+        users.append(user_with_role(Role.SCHOOL, school))
+        editions.append(roadmap_with_edition(owner=school, activities=2).latest_edition)
+    coordinator = user_with_role(Role.MUNICIPAL_COORDINATOR, mouo)
+    return editions, users, curator, coordinator, mouo
+
+
+def events(edition, action):
+    return EditionEvent.objects.filter(edition=edition, action=action).count()
+
+
+def test_two_schools_submit_and_get_agreed_at_the_same_second(two_schools):
+    editions, (first, second), curator, _coordinator, _mouo = two_schools
+
+    outcomes = run_together(
+        lambda: workflow.edition_submit(by=first, edition=editions[0]),
+        lambda: workflow.edition_submit(by=second, edition=editions[1]),
+    )
+    assert outcomes == ["ok", "ok"]
+    for edition in editions:
+        edition.refresh_from_db()
+        assert edition.status == RoadmapEdition.Status.SUBMITTED
+        assert events(edition, "submit") == 1
+    # The curator of both schools is told once about each plan.
+    urls = sorted(Notification.objects.filter(user=curator).values_list("url"))
+    assert urls == sorted((e.roadmap.get_absolute_url(),) for e in editions)
+
+    outcomes = run_together(
+        lambda: workflow.edition_agree(by=curator, edition=editions[0]),
+        lambda: workflow.edition_agree(by=curator, edition=editions[1]),
+    )
+    assert outcomes == ["ok", "ok"]
+    for edition, school_user in zip(editions, (first, second), strict=True):
+        edition.refresh_from_db()
+        assert edition.status == RoadmapEdition.Status.AGREED
+        assert events(edition, "agree") == 1
+        assert Notification.objects.filter(user=school_user).count() == 1
+
+
+def approve_by(coordinator, edition, mouo, number):
+    return lambda: edition_approve_with_order(
+        by=coordinator,
+        edition=edition,
+        issuer=mouo,
+        number=number,
+        date_=datetime.date(2022, 3, 1),
+        title="Об утверждении школьной «дорожной карты»",
+        clauses="1. Утвердить.",
+    )
+
+
+def agree_both(editions, users, curator):
+    for edition, user in zip(editions, users, strict=True):
+        workflow.edition_submit(by=user, edition=edition)
+        workflow.edition_agree(by=curator, edition=edition)
+
+
+def test_coordinator_approves_two_school_plans_at_the_same_second(two_schools):
+    editions, users, curator, coordinator, mouo = two_schools
+    agree_both(editions, users, curator)
+
+    outcomes = run_together(
+        approve_by(coordinator, editions[0], mouo, "21"),
+        approve_by(coordinator, editions[1], mouo, "22"),
+    )
+    assert outcomes == ["ok", "ok"]
+    for edition in editions:
+        edition.refresh_from_db()
+        assert edition.status == RoadmapEdition.Status.APPROVED
+        assert edition.roadmap.current_edition_id == edition.pk
+        assert events(edition, "approve") == 1
+    assert sorted(Order.objects.filter(issuer=mouo).values_list("number")) == [
+        ("21",),
+        ("22",),
+    ]
+
+
+def test_one_order_number_taken_twice_at_once_approves_one_plan(two_schools):
+    """Two tabs suggested the same free number: one plan is approved, the
+    other is refused with a message and stays agreed, with no order."""
+    editions, users, curator, coordinator, mouo = two_schools
+    agree_both(editions, users, curator)
+
+    outcomes = run_together(
+        approve_by(coordinator, editions[0], mouo, "30"),
+        approve_by(coordinator, editions[1], mouo, "30"),
+    )
+    assert sorted(outcomes) == ["number_taken", "ok"]
+    statuses = sorted(
+        RoadmapEdition.objects.filter(pk__in=[e.pk for e in editions]).values_list(
+            "status", flat=True
+        )
+    )
+    assert statuses == [RoadmapEdition.Status.AGREED, RoadmapEdition.Status.APPROVED]
+    assert Order.objects.filter(issuer=mouo).count() == 1
+    assert (
+        EditionEvent.objects.filter(edition__in=editions, action="approve").count() == 1
+    )
