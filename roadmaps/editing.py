@@ -63,7 +63,7 @@ class EditConflict(ValidationError):
 
 def _lock_edition(edition: RoadmapEdition) -> RoadmapEdition:
     return (
-        RoadmapEdition.objects.select_for_update()
+        RoadmapEdition.objects.select_for_update(of=("self",))
         .select_related("roadmap", "roadmap__owner")
         .get(pk=edition.pk)
     )

@@ -192,7 +192,7 @@ def _record_move(event_model, field, subject, action, previous, target, by, comm
 
 def _lock(edition: RoadmapEdition) -> RoadmapEdition:
     return (
-        RoadmapEdition.objects.select_for_update()
+        RoadmapEdition.objects.select_for_update(of=("self",))
         .select_related("roadmap", "roadmap__owner")
         .get(pk=edition.pk)
     )
@@ -447,7 +447,7 @@ def document_move(
 ) -> SchoolDocument:
     """Move a school document along the same path as a school plan."""
     document = (
-        SchoolDocument.objects.select_for_update()
+        SchoolDocument.objects.select_for_update(of=("self",))
         .select_related("school")
         .get(pk=document.pk)
     )

@@ -104,7 +104,7 @@ def risk_profile_save(
     if not school_in_scope(by, school):
         raise Refused("out_of_scope")
     profile = (
-        RiskProfile.objects.select_for_update()
+        RiskProfile.objects.select_for_update(of=("self",))
         .filter(school=school, project=project, year=year)
         .first()
     )
@@ -182,7 +182,7 @@ def risk_profile_save(
 
 def _lock(profile: RiskProfile) -> RiskProfile:
     return (
-        RiskProfile.objects.select_for_update()
+        RiskProfile.objects.select_for_update(of=("self",))
         .select_related("school")
         .get(pk=profile.pk)
     )

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -93,6 +93,21 @@ def _lock_managed(by, stage: MonitoringStage, version: int | None) -> Monitoring
     if not can(by, "manage", stage):
         raise Refused("not_manager")
     return stage
+
+
+def _hold_stage(stage_pk: int) -> None:
+    """Keep the stage's set-up from changing while a school writes answers.
+
+    A shared row lock: any number of schools save at once, while a manager's
+    `_lock_managed` (FOR UPDATE) waits for them, so an indicator is never
+    deleted under an answer being written (which would fail at commit, when
+    PostgreSQL checks the deferred foreign key). SQLite serialises writers.
+    """
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(MonitoringStage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [stage_pk])  # noqa: S608 (a model's table name)
 
 
 def _bump(stage: MonitoringStage, by, fields=()) -> None:
@@ -496,9 +511,13 @@ def field_key(field: MonitoringField | int) -> str:
 
 
 def _lock_submission(stage, school, version) -> MonitoringSubmission:
+    # Only the form's row: the default ordering's joins would otherwise lock
+    # the stage, region and school rows too, and every school of the stage
+    # would wait for the others.
     submission = (
-        MonitoringSubmission.objects.select_for_update()
+        MonitoringSubmission.objects.select_for_update(of=("self",))
         .filter(stage=stage, school=school)
+        .order_by()
         .first()
     )
     if submission is None:
@@ -531,6 +550,7 @@ def submission_save(
     """
     uploads = uploads or {}
     clear = clear or set()
+    _hold_stage(stage.pk)
     stage = MonitoringStage.objects.select_related("stage_type").get(pk=stage.pk)
     submission = _lock_submission(stage, school, version)
     submission.stage, submission.school = stage, school
@@ -696,7 +716,7 @@ def submission_decide(
 ) -> MonitoringSubmission:
     """The curator confirms the sent form, or returns it with a comment."""
     submission = (
-        MonitoringSubmission.objects.select_for_update()
+        MonitoringSubmission.objects.select_for_update(of=("self",))
         .select_related("stage", "school")
         .get(pk=submission.pk)
     )

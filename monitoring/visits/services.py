@@ -62,7 +62,7 @@ def _stale_schedule() -> str:
 
 def _lock(schedule: VisitSchedule) -> VisitSchedule:
     return (
-        VisitSchedule.objects.select_for_update()
+        VisitSchedule.objects.select_for_update(of=("self",))
         .select_related("municipality", "project")
         .get(pk=schedule.pk)
     )
@@ -288,7 +288,7 @@ def visit_plan(
 def _lock_visit(visit: CuratorVisit) -> tuple[CuratorVisit, VisitSchedule]:
     schedule = _lock(visit.schedule)
     current = (
-        CuratorVisit.objects.select_for_update()
+        CuratorVisit.objects.select_for_update(of=("self",))
         .select_related("curator", "school")
         .get(pk=visit.pk)
     )

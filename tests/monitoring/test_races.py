@@ -127,6 +127,29 @@ def test_two_schools_send_their_forms_at_the_same_second(forms):
         assert sum(name in t for t in texts.values_list("text", flat=True)) == 1
 
 
+def test_indicator_deleted_while_a_school_answers_it(forms):
+    """The manager deletes an unanswered indicator as a school answers it:
+    either the answer comes first (the deletion is refused) or the deletion
+    does (the school's save no longer has the indicator); never a crash."""
+    field = forms.fields["note"]
+    field_pk = field.pk
+    delete = lambda: stages.field_delete(  # noqa: E731
+        by=forms.users["regional_staff"],
+        field=field,
+        version=forms.stage.version,
+    )
+    outcomes = run_together(send(forms, "a1", submit=False, note="пояснение"), delete)
+
+    assert outcomes[0] == "ok", outcomes
+    answered = MonitoringAnswer.objects.filter(field_id=field_pk).exists()
+    if outcomes[1] == "ok":
+        assert not answered
+        assert not type(field).objects.filter(pk=field_pk).exists()
+    else:
+        assert outcomes[1] == "has_answers", outcomes
+        assert answered
+
+
 def test_double_clicked_send_of_a_new_form_makes_one_form(forms):
     outcomes = run_together(send(forms, "a1"), send(forms, "a1"))
 
