@@ -214,9 +214,9 @@ class _Point:
         return _safe_date(y, self.month, self.day or 1)
 
     def last(self, y: int) -> date | None:
-        if self.day is None:
-            return _month_range(y, self.month)[1]
-        return _safe_date(y, self.month, self.day)
+        # A year chained past New Year can leave the calendar («31.12.9999-январь»).
+        day = self.day or calendar.monthrange(y, self.month)[1]
+        return _safe_date(y, self.month, day)
 
 
 def _take_point(cur: _Cursor) -> _Point | None:
@@ -353,7 +353,7 @@ def _read_part_of_year(
         months = 6
     else:
         return None
-    if number > 12 // months:
+    if not 1 <= number <= 12 // months:
         return None
     explicit = _take_year(cur)
     if not cur.at_end():

@@ -313,6 +313,68 @@ def search_text_for(roadmap: Roadmap) -> str:
     return " ".join(normalise_name(p) for p in parts if p)
 
 
+# --- what fits the database ----------------------------------------------
+
+
+def _limited_texts(document: ParsedDocument):
+    """(text, model, field name, line) of each read text kept in a field of
+    limited length; line is None for the order's header."""
+    for section in document.sections:
+        yield section.number or "", Section, "number", section.line
+        for activity in section.activities:
+            yield activity.number or "", Activity, "number", activity.line
+            yield activity.deadline_text, Activity, "deadline_text", activity.line
+    order = document.order
+    if order is None:
+        return
+    for name in (
+        "kind_text",
+        "number",
+        "date_text",
+        "place",
+        "signatory_position",
+        "signatory_name",
+    ):
+        yield getattr(order, name) or "", Order, name, None
+    clauses = list(order.clauses)
+    while clauses:
+        clause = clauses.pop()
+        clauses.extend(clause.children)
+        yield clause.number, OrderClause, "number", None
+    for reference in [*order.references, *filter(None, [order.amends])]:
+        yield reference.issuer or "", OrderReference, "issuer_text", None
+        yield reference.number or "", OrderReference, "number", None
+
+
+def check_fits(document: ParsedDocument) -> None:
+    """Refuse, before anything is written, a text longer than its field: the
+    database would refuse it in the middle of the import."""
+    for text, model, name, line in _limited_texts(document):
+        field = model._meta.get_field(name)
+        if len(text) <= field.max_length:
+            continue
+        params = {
+            "line": line,
+            "text": text[:40],
+            "field": field.verbose_name,
+            "length": len(text),
+            "limit": field.max_length,
+        }
+        if line is None:
+            message = _(
+                "The order's header: «%(text)s…» is too long for the field "
+                "«%(field)s» (%(length)s characters, at most %(limit)s). Shorten "
+                "it in the document and import it again."
+            )
+        else:
+            message = _(
+                "Line %(line)s: «%(text)s…» is too long for the field «%(field)s» "
+                "(%(length)s characters, at most %(limit)s). Shorten it in the "
+                "document and import it again."
+            )
+        raise ImportFailure("too_long", message % params)
+
+
 # --- writing -------------------------------------------------------------
 
 
@@ -465,6 +527,7 @@ def roadmap_import_document(
 
         if not can(by, "create_roadmap", body):
             raise Refused("not_editor")
+    check_fits(document)
     resolved = resolve_owner(document, body=body)
     owner = resolved.organisation
     if project is None:
@@ -536,6 +599,7 @@ def roadmap_import_edition(
     """
     from .workflow import lock_for_new_edition
 
+    check_fits(document)
     roadmap, current, number = lock_for_new_edition(by=by, roadmap=roadmap)
     edition = RoadmapEdition.objects.create(
         roadmap=roadmap,

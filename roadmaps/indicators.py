@@ -126,6 +126,11 @@ def parse_target(text: str) -> Target | None:
     return None
 
 
+# What Activity.target_value (12 digits, 2 decimals) and target_unit hold.
+LARGEST_TARGET = Decimal("9999999999.99")
+UNIT_MAX_LENGTH = 100
+
+
 def _target_at(text: str, m: re.Match[str]) -> Target | None:
     before, after = text[: m.start()], text[m.end() :]
     if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after):
@@ -139,6 +144,8 @@ def _target_at(text: str, m: re.Match[str]) -> Target | None:
     if frac is None and len(digits) == 4 and 1900 <= int(digits) <= 2100:
         return None
     value = Decimal(f"{digits}.{frac}" if frac else digits)
+    if value > LARGEST_TARGET:
+        return None  # no plan counts that far: a number Activity cannot keep
     inflection = _INFLECTION.match(after)
     if inflection:
         after = after[inflection.end() :]
@@ -151,6 +158,8 @@ def _target_at(text: str, m: re.Match[str]) -> Target | None:
     if comparator is None:
         return None
     unit = _unit(after)
+    if len(unit) > UNIT_MAX_LENGTH:
+        return None
     if month_number(unit) is not None:
         return None  # a date such as «не позднее 15 мая»
     return Target(value=value, unit=unit, comparator=comparator)

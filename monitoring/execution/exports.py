@@ -73,8 +73,8 @@ def write_activities(
         execution = execution_of(activity, on)
         decision = getattr(activity, "latest_decision", None)
         row = [
-            roadmap.region.name if roadmap.region else "",
-            roadmap.municipality.name if roadmap.municipality else "",
+            safe(roadmap.region.name if roadmap.region else ""),
+            safe(roadmap.municipality.name if roadmap.municipality else ""),
             safe(roadmap.owner.name),
             str(levels.get(roadmap.level, roadmap.level)),
             safe(roadmap.title),

@@ -14,6 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -38,8 +39,16 @@ def _header(ws, titles: list[str], widths: list[int]) -> None:
 
 
 def safe(value):
-    """Text that a spreadsheet would take for a formula is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text that a spreadsheet would take for a formula is written as text.
+
+    Control characters an Excel file cannot hold (a vertical tab is Word's
+    line break in copied text) are dropped: openpyxl refuses them, which
+    would fail the whole export.
+    """
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 
@@ -114,7 +123,7 @@ def _plan_rows(roadmaps, today: date):
         done,
         overdue,
     ) in rows.iterator(chunk_size=CHUNK):
-        order = f"{order_date:%d.%m.%Y} № {order_number}" if order_number else ""
+        order = f"{order_date:%d.%m.%Y} № {safe(order_number)}" if order_number else ""
         share = None
         if current is not None and in_force_count:
             share = round(100 * (done or 0) / in_force_count, 1)
@@ -122,10 +131,10 @@ def _plan_rows(roadmaps, today: date):
             safe(title),
             safe(owner),
             str(levels.get(level, level)),
-            region or "",
-            municipality or "",
+            safe(region or ""),
+            safe(municipality or ""),
             start.year,
-            project or "",
+            safe(project or ""),
             str(statuses.get(status, status or "")),
             number,
             order,
@@ -239,7 +248,7 @@ def write_consolidated(roadmaps, out: IO[bytes], *, today: date, progress=None) 
                 safe(title),
                 edition,
                 safe(section or ""),
-                number,
+                safe(number),
                 safe(activity),
                 safe(deadline),
                 start,

@@ -319,7 +319,8 @@ def edition_workbook(edition: RoadmapEdition, *, plan_only=False) -> openpyxl.Wo
         table_ws = workbook.active
         table_ws.title = gettext("Roadmap")
     _table_sheet(table_ws, printed, layout)
-    workbook.properties.title = printed.title[:255]
+    # The file's properties are XML too: no control characters.
+    workbook.properties.title = ILLEGAL_CHARACTERS_RE.sub("", printed.title)[:255]
     return workbook
 
 

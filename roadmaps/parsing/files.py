@@ -208,10 +208,11 @@ def detect_format(data: bytes, filename: str = "") -> str:
 
 # --- archive safety -------------------------------------------------------
 
+# Every encoding an XML parser detects by itself (UTF-32 included: lxml reads it).
 _UNSAFE_XML = tuple(
     marker.encode(codec)
     for marker in ("<!doctype", "<!entity")
-    for codec in ("ascii", "utf-16-le", "utf-16-be")
+    for codec in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 )
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 

@@ -37,7 +37,11 @@ def clean_text(text: str) -> tuple[str, bool]:
 
 # A word broken at a line end: «школ- участников». A suspended hyphen before
 # a conjunction («научно- и учебно-методический») is correct Russian and stays.
-_BROKEN_WORD = re.compile(r"([^\W\d_]+)-\s+(?!(?:и|или|либо|а)(?![^\W\d_]))([^\W\d_]+)")
+# A match starts only at a word's start: tried inside a long word it would
+# rescan the rest of the word at every letter (quadratic time on one long word).
+_BROKEN_WORD = re.compile(
+    r"(?<![^\W\d_])([^\W\d_]+)-\s+(?!(?:и|или|либо|а)(?![^\W\d_]))([^\W\d_]+)"
+)
 
 
 def repair_hyphens(text: str) -> tuple[str, list[tuple[str, str]]]:
