@@ -151,7 +151,23 @@ def machine() -> dict:
         "database": database,
         # Other work on the machine skews every number: say how busy it was.
         "load_avg": [round(x, 2) for x in os.getloadavg()],
+        "cpu_check_ms": cpu_check_ms(),
     }
+
+
+def cpu_check_ms(rounds: int = 5) -> float:
+    """Milliseconds of a fixed piece of pure Python (best of `rounds`).
+
+    Two machines of the same model name can differ twofold (a shared host,
+    CPU steal): this number says how fast the CPU was during the run, so that
+    runs on different days compare by their ratio to it.
+    """
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
 
 
 def _member(role: str, **where):

@@ -25,7 +25,9 @@ def _header(result: dict) -> list[str]:
     return [
         f"Run of {result['date']} on {m['cpu']}, {m['cores']} cores, "
         f"{m['memory_gb']} GB RAM; {m['database']}; Python {m['python']}; "
-        f"load average before the run {m.get('load_avg')}.",
+        f"load average before the run {m.get('load_avg')}; CPU check "
+        f"{m.get('cpu_check_ms', '–')} ms (a fixed pure-Python loop, best of 5: "
+        "times scale with it between runs).",
         "",
         "Dataset: "
         + ", ".join(f"{v:,} {k}".replace(",", " ") for k, v in d.items())

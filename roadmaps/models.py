@@ -543,8 +543,10 @@ class Activity(models.Model):
         ]
         indexes = [
             models.Index(fields=["edition", "position"]),
-            # The activity lists' order: read in index order, page by page.
-            models.Index(fields=["deadline_end", "deadline_start"]),
+            # Overdue filters and the activity lists' order. A composite
+            # (deadline_end, deadline_start) index was measured worse: with it
+            # PostgreSQL walks the whole order for a region's 50 rows.
+            models.Index(fields=["deadline_end"]),
         ]
 
     def __str__(self):
