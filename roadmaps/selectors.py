@@ -22,6 +22,9 @@ from schools.models import Organisation, Role
 from .models import Activity, ActivityExecutor, Order, Roadmap, RoadmapEdition
 from .permissions import CREATE_KINDS, has_full_view
 
+# What every page of a plan or a list of plans shows about it.
+PLAN_RELATED = ("owner", "owner__kind", "region", "municipality", "project")
+
 
 def roadmap_list_visible(*, user):
     """Roadmaps the user may read, with what the list shows, in one query."""
@@ -34,14 +37,7 @@ def roadmap_list_visible(*, user):
     )
     return (
         Roadmap.objects.visible_to(user)
-        .select_related(
-            "owner",
-            "owner__kind",
-            "region",
-            "municipality",
-            "project",
-            "latest_edition",
-        )
+        .select_related(*PLAN_RELATED, "latest_edition")
         # Long texts no list shows: fifty rows of them cost more than the rest.
         .defer(
             "search_text",
@@ -58,11 +54,12 @@ def roadmap_list_visible(*, user):
     )
 
 
-def roadmap_get_visible(*, user, pk: int) -> Roadmap:
-    """One roadmap the user may read, or 404."""
+def roadmap_get_visible(*, user, pk: int, related=()) -> Roadmap:
+    """One roadmap the user may read (with `related` besides the plan's
+    bodies and project, in the same query), or 404."""
     roadmap = (
         Roadmap.objects.visible_to(user)
-        .select_related("owner", "owner__kind", "region", "municipality", "project")
+        .select_related(*PLAN_RELATED, *related)
         .filter(pk=pk)
         .first()
     )
@@ -73,22 +70,7 @@ def roadmap_get_visible(*, user, pk: int) -> Roadmap:
 
 def roadmap_for_editor(*, user, pk: int) -> Roadmap:
     """`roadmap_get_visible` with the edition the editor writes, in one query."""
-    roadmap = (
-        Roadmap.objects.visible_to(user)
-        .select_related(
-            "owner",
-            "owner__kind",
-            "region",
-            "municipality",
-            "project",
-            "latest_edition",
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if roadmap is None:
-        raise Http404
-    return roadmap
+    return roadmap_get_visible(user=user, pk=pk, related=("latest_edition",))
 
 
 def activity_for_editor(

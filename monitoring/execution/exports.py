@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from monitoring.models import ReportDecision
-from roadmaps.exports.lists import CHUNK, _header, safe
+from roadmaps.exports.lists import CHUNK, safe, write_header
 from roadmaps.models import Level
 
 from .display import execution_of
@@ -58,7 +58,7 @@ def write_activities(
     columns = [TASK_COLUMN, *COLUMNS] if tasks else COLUMNS
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("My tasks") if tasks else _("Activities"))
-    _header(ws, [str(t) for t, _w in columns], [w for _t, w in columns])
+    write_header(ws, columns)
     levels = dict(Level.choices)
     decisions = dict(ReportDecision.choices)
     yes, no = _("yes"), _("no")

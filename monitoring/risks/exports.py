@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from monitoring.models import ProfileStatus, RiskLevel
-from roadmaps.exports.lists import CHUNK, _header, safe
+from roadmaps.exports.lists import CHUNK, safe, write_header
 from roadmaps.models import SchoolDocument
 
 
@@ -32,7 +32,7 @@ def write_coverage(entries, out: IO[bytes], *, year: int) -> int:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Risk coverage %(year)s") % {"year": year})
     columns = coverage_columns()
-    _header(ws, [c[0] for c in columns], [c[1] for c in columns])
+    write_header(ws, columns)
     statuses = dict(ProfileStatus.choices)
     levels = dict(RiskLevel.choices)
     programmes = dict(SchoolDocument.Status.choices)

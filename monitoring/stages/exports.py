@@ -11,12 +11,9 @@ from typing import IO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from monitoring.models import FieldKind, MonitoringAnswer, MonitoringStage
-from roadmaps.exports.lists import safe
+from roadmaps.exports.lists import safe, write_header
 
 from .selectors import MISSING, SubmissionStatus, is_late
 
@@ -50,18 +47,7 @@ def write_stage_values(stage: MonitoringStage, rows, out: IO[bytes]) -> int:
         (_("Sent"), 12),
         (_("Decided"), 12),
     ]
-    titles = [str(t) for t, _w in fixed] + [f.label for f in fields]
-    widths = [w for _t, w in fixed] + [18] * len(fields)
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    header = []
-    for title in titles:
-        cell = WriteOnlyCell(ws, value=safe(title))
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        header.append(cell)
-    ws.append(header)
-    ws.freeze_panes = "C2"
+    write_header(ws, fixed + [(f.label, 18) for f in fields], freeze="C2")
     rows = list(rows)
     exported = [r.form_id for r in rows if r.form_status in EXPORTED]
     answers: dict[int, dict[int, MonitoringAnswer]] = {}

@@ -8,10 +8,10 @@ from typing import IO
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import PatternFill
 
 from monitoring.models import ScheduleStatus
-from roadmaps.exports.lists import CHUNK, safe
+from roadmaps.exports.lists import CHUNK, safe, write_header
 
 from .querysets import STATE_BADGES, VisitState
 
@@ -39,16 +39,7 @@ def write_visit_list(visits, out: IO[bytes]) -> int:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Curators' visits"))
     columns = _columns()
-    for i, (_title, width) in enumerate(columns):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    header = []
-    for title, _width in columns:
-        cell = WriteOnlyCell(ws, value=str(title))
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        header.append(cell)
-    ws.append(header)
-    ws.freeze_panes = "A2"
+    write_header(ws, columns)
     statuses = dict(ScheduleStatus.choices)
     rows = visits.values_list(
         "schedule__municipality__region__name",

@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
 from ..exports.jobs import Prepared, export_kind
-from ..exports.lists import safe
+from ..exports.lists import safe, write_header
 from .entries import Entry
 from .filters import AuditFilterForm
 from .selectors import Criteria, can_read_log, log_count, log_entries
@@ -63,15 +62,7 @@ def write_log(criteria: Criteria, out: IO[bytes], progress=None) -> int:
     """The filtered log, newest first, as one sheet."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Audit log"))
-    for i, (_title, width) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    header = []
-    for title, _width in COLUMNS:
-        cell = WriteOnlyCell(ws, value=str(title))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
-    ws.freeze_panes = "A2"
+    write_header(ws, COLUMNS)
     written = 0
     for e in log_entries(criteria):
         ws.append(_row(ws, e))

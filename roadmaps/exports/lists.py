@@ -25,17 +25,20 @@ from ..models import Activity, Level, RoadmapEdition
 CHUNK = 2000
 
 
-def _header(ws, titles: list[str], widths: list[int]) -> None:
-    for i, width in enumerate(widths):
-        ws.column_dimensions[get_column_letter(i + 1)].width = width
+def write_header(ws, columns, *, freeze: str = "A2") -> None:
+    """The bold, wrapped header row of a write-only sheet from (title, width)
+    pairs, with the column widths; the panes freeze below it (and left of
+    `freeze`'s column). Titles go through `safe`: some are typed by users."""
+    for i, (_title, width) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
     row = []
-    for title in titles:
-        cell = WriteOnlyCell(ws, value=title)
+    for title, _width in columns:
+        cell = WriteOnlyCell(ws, value=safe(str(title)))
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         row.append(cell)
     ws.append(row)
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = freeze
 
 
 def safe(value):
@@ -148,7 +151,7 @@ def write_roadmap_list(roadmaps, out: IO[bytes], *, today: date, progress=None) 
     """The roadmap list (already filtered and scoped) as a workbook."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Roadmaps"))
-    _header(ws, [str(t) for t, _w in PLAN_COLUMNS], [w for _t, w in PLAN_COLUMNS])
+    write_header(ws, PLAN_COLUMNS)
     written = 0
     for row in _plan_rows(roadmaps, today):
         ws.append(row)
@@ -184,7 +187,7 @@ def write_consolidated(roadmaps, out: IO[bytes], *, today: date, progress=None) 
     """
     wb = Workbook(write_only=True)
     plans = wb.create_sheet(_("Plans"))
-    _header(plans, [str(t) for t, _w in PLAN_COLUMNS], [w for _t, w in PLAN_COLUMNS])
+    write_header(plans, PLAN_COLUMNS)
     done_rows = 0
     for row in _plan_rows(roadmaps, today):
         plans.append(row)
@@ -192,9 +195,7 @@ def write_consolidated(roadmaps, out: IO[bytes], *, today: date, progress=None) 
         if progress is not None:
             progress(done_rows)
     sheet = wb.create_sheet(_("Activities"))
-    _header(
-        sheet, [str(t) for t, _w in ACTIVITY_COLUMNS], [w for _t, w in ACTIVITY_COLUMNS]
-    )
+    write_header(sheet, ACTIVITY_COLUMNS)
     activities = (
         monitoring_progress.with_progress(
             Activity.objects.filter(edition__in=roadmaps.values("latest_edition"))
