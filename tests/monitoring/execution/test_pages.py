@@ -2,6 +2,7 @@
 execution column; query counts at two sizes."""
 
 import io
+import re
 from decimal import Decimal
 from unittest import mock
 
@@ -229,6 +230,47 @@ def test_my_tasks_of_a_curator_and_a_school(client, world):
     assert export[1][7] == a["S_school"].title
     labels = dict(TASK_CHOICES)
     assert export[1][0] == f"{labels['overdue']}, {labels['redo']}"
+
+
+def _table_cells(response, testid: str) -> tuple[int, list[list[str]]]:
+    """(header cells, rows of cell HTML) of the table with that test id."""
+    html = response.content.decode()
+    table = html[html.index(f'data-testid="{testid}"') :]
+    table = table[: table.index("</table>")]
+    head, body = table.split("<tbody", 1)
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    return len(re.findall(r"<th[ >]", head)), [
+        re.findall(r"<td>(.*?)</td>", r, re.S) for r in rows
+    ]
+
+
+def test_rows_follow_the_columns_and_escape_text(client, world):
+    add_activity(
+        world.plans["S"],
+        roles=[R.SCHOOL],
+        title="<b>Смелый</b> & «план»",
+        responsible_text="",
+        deadline_text="<i>Июнь</i> 2022",
+        deadline_start=TODAY.replace(day=1),
+        deadline_end=TODAY.replace(day=30),
+    )
+    client.force_login(world.users["school_a1"])
+    for name, testid, first in (
+        ("monitoring:activity-list", "activity-table", "plan"),
+        ("monitoring:my-tasks", "task-table", "task"),
+    ):
+        headers, rows = _table_cells(listed(client, name), testid)
+        assert rows, name
+        assert all(len(cells) == headers for cells in rows), name
+        bold = next(cells for cells in rows if "Смелый" in "".join(cells))
+        title = 2 if first == "plan" else 3
+        assert "&lt;b&gt;Смелый&lt;/b&gt; &amp; «план»" in bold[title], name
+        assert bold[title + 1] == "&lt;i&gt;Июнь&lt;/i&gt; 2022", name
+        assert "<b>" not in "".join(bold)
+        assert "<i>" not in "".join(bold)
+        assert bold[title + 2] == "—"  # no responsible: a dash, as elsewhere
+    client.force_login(world.users["administrator"])
+    assert _table_cells(listed(client), "activity-table")[1] == []
 
 
 def test_observer_and_administrator_have_no_tasks(client, world):
