@@ -269,6 +269,19 @@ PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+# Sessions are rows in PostgreSQL, shared by every app server; the store also
+# reads the snapshot that keys the page cache (config/pagecache.py).
+SESSION_ENGINE = "config.sessions"
+# The cache: each process's own memory unless CACHE_URL names a shared one
+# (redis://127.0.0.1:6379/1). The page cache is correct either way, since its
+# keys carry the database snapshot; a shared one only misses less.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
+PAGE_CACHE_ALIAS = "default"
+# Seconds a drawn page is kept per user (0: no page cache); it bounds only
+# what the database does not show: relative times and a new release's look.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# Set on deploy (e.g. the commit) so that no page of the old release is served.
+RELEASE = env("RELEASE", default="")
 
 DJANGO_TABLES2_TEMPLATE = "partials/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 8

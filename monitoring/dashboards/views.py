@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from config.pagecache import per_user_page
 from monitoring import progress
 from schools.access import scope_for
 
@@ -63,6 +64,7 @@ def _breadcrumbs(user, area, year) -> list[tuple[str, str | None]]:
 
 
 @require_GET
+@per_user_page
 def dashboard(request):
     """`monitoring:dashboard`: GET region, municipality, school, year."""
     area = area_resolve(

@@ -8,11 +8,13 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 
+from config.pagecache import per_user_page
 from monitoring import progress
 from monitoring.models import ActivityReport, ReportEvidence
 from roadmaps.forms import add_service_errors
@@ -75,6 +77,7 @@ def _drill_down(data, *, user) -> dict:
     return found
 
 
+@method_decorator(per_user_page, name="dispatch")
 class ActivityListView(_ActivityPage):
     """Activities in force in the user's scope, by execution state."""
 
@@ -88,6 +91,7 @@ class ActivityListView(_ActivityPage):
         )
 
 
+@method_decorator(per_user_page, name="dispatch")
 class MyTasksView(_ActivityPage):
     """What the user has to do: due this month, overdue, to confirm, to redo."""
 

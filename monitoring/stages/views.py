@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.pagecache import per_user_page
 from monitoring.models import (
     MonitoringAnswer,
     MonitoringField,
@@ -729,6 +730,7 @@ def _completion_stage(request, pk):
 
 
 @require_GET
+@per_user_page
 def stage_completion(request, pk):
     stage = _completion_stage(request, pk)
     status, municipality_id, include_submitted = _completion_filters(request)

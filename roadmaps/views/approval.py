@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.pagecache import per_user_page
 from monitoring.inbox import waiting as monitoring_waiting
 from roadmaps.context_processors import navigation
 from schools.access import Refused, can
@@ -261,6 +262,7 @@ LIMIT = 200  # rows of each kind the inbox shows
 
 
 @require_GET
+@per_user_page
 def inbox(request):
     editions, documents = inbox_waiting(user=request.user)
     now = timezone.now()

@@ -2,9 +2,11 @@
 
 from django.db.models import Count
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from config.pagecache import per_user_page
 from monitoring import progress
 from monitoring.execution.display import execution_of
 from schools.access import can, scope_for
@@ -28,6 +30,7 @@ from ..selectors import (
 from ..tables import OrderTable, RoadmapTable
 
 
+@method_decorator(per_user_page, name="dispatch")
 class HomeView(TemplateView):
     template_name = "roadmaps/home.html"
 
@@ -69,6 +72,7 @@ class HomeView(TemplateView):
         )
 
 
+@method_decorator(per_user_page, name="dispatch")
 class RoadmapListView(PagedTableMixin, FilterView):
     table_class = RoadmapTable
     filterset_class = RoadmapFilter
@@ -142,6 +146,7 @@ class EditionPageMixin:
         )
 
 
+@method_decorator(per_user_page, name="dispatch")
 class RoadmapDetailView(EditionPageMixin, TemplateView):
     def choose_edition(self, roadmap, editions):
         by_pk = {e.pk: e for e in editions}
