@@ -23,9 +23,10 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import QueryDict
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from config.pagecache import HEADER as PAGE_CACHE_HEADER
 from monitoring import progress
 from monitoring.models import ActivityReport, MonitoringStage
 from roadmaps.exports.docx import write_edition_docx
@@ -400,7 +401,28 @@ def client_for(user) -> Client:
 
 
 def measure_url(client: Client, url: str, *, repeat: int, warmup: int) -> dict:
-    """Latency and SQL queries of one page for one logged-in client."""
+    """Latency and SQL queries of one page for one logged-in client, drawn
+    every time (the page cache off), then served from the page cache."""
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        row = _measure_drawn(client, url, repeat=repeat, warmup=warmup)
+    row.update(_measure_cached(client, url, repeat=repeat))
+    return row
+
+
+def _measure_cached(client: Client, url: str, *, repeat: int) -> dict:
+    """p50 and queries of the page from the page cache (config/pagecache.py):
+    the same user asking again while the database has not changed."""
+    with override_settings(PAGE_CACHE_SECONDS=600):
+        client.get(url)  # sets the CSRF cookie, if the page has a form
+        client.get(url)  # stored
+        if client.get(url).get(PAGE_CACHE_HEADER) != "hit":
+            return {"cached_p50_ms": None, "cached_queries": None}
+        samples = timed(lambda: client.get(url), repeat=repeat, warmup=0)
+        queries = count_queries(lambda: client.get(url))
+    return {"cached_p50_ms": percentiles(samples)[0], "cached_queries": queries}
+
+
+def _measure_drawn(client: Client, url: str, *, repeat: int, warmup: int) -> dict:
     statuses = set()
 
     def get():

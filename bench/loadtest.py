@@ -206,6 +206,37 @@ def _gunicorn_settings() -> dict:
     }
 
 
+def _page_cache_backend(env: dict) -> dict:
+    """The cache of the page-cache phase: CACHE_URL if set, else the local
+    Redis if it answers (shared by the workers, as in production), else each
+    worker's own memory."""
+    if env.get("CACHE_URL"):
+        return {"CACHE_URL": env["CACHE_URL"]}
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            if s.recv(16).startswith(b"+PONG"):
+                return {"CACHE_URL": "redis://127.0.0.1:6379/7"}
+    except OSError:
+        pass
+    return {}
+
+
+def _serve(gunicorn: dict, env: dict) -> tuple[subprocess.Popen, str]:
+    """gunicorn on a free port of 127.0.0.1, answering; (process, base URL)."""
+    port = _free_port()
+    host = f"http://127.0.0.1:{port}"
+    print(f"loadtest: gunicorn {gunicorn['config']} on {host}", flush=True)
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application",
+         *gunicorn["args"], "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        env=env, cwd=ROOT,
+    )  # fmt: skip
+    _wait_ready(f"{host}/accounts/login/", server)
+    return server, host
+
+
 def _wait_ready(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -328,31 +359,40 @@ def main(argv=None) -> None:
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             env=env, check=True, cwd=ROOT,
         )  # fmt: skip
-        port = _free_port()
-        host = f"http://127.0.0.1:{port}"
         gunicorn = _gunicorn_settings()
-        print(f"loadtest: gunicorn {gunicorn['config']} on {host}", flush=True)
-        server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application",
-             *gunicorn["args"], "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning"],
-            env=env, cwd=ROOT,
-        )  # fmt: skip
-        _wait_ready(f"{host}/accounts/login/", server)
+        page_cache = _page_cache_backend(env)
         phases = []
-        print(f"loadtest: {args.users} readers for {args.seconds} s", flush=True)
-        reads = _run_locust(
-            host=host, plan=plan, user_class="ReaderUser", users=args.users,
-            seconds=args.seconds, prefix=work / "reads", env=env,
-        )  # fmt: skip
-        phases.append({"name": "mixed reads", **reads})
+        for cached in (False, True):
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
+            label = "on" if cached else "off"
+            phase_env = {**env, **(page_cache if cached else {})}
+            if not cached:
+                phase_env["PAGE_CACHE_SECONDS"] = "0"
+            server, host = _serve(gunicorn, phase_env)
+            print(
+                f"loadtest: {args.users} readers for {args.seconds} s, "
+                f"page cache {label}",
+                flush=True,
+            )
+            counts = work / f"page-cache-{label}.json"
+            reads = _run_locust(
+                host=host, plan=plan, user_class="ReaderUser", users=args.users,
+                seconds=args.seconds, prefix=work / f"reads-{label}",
+                env={**phase_env, "BENCH_PAGE_CACHE_OUT": str(counts)},
+            )  # fmt: skip
+            reads["page_cache"] = (
+                json.loads(counts.read_text()) if counts.exists() else {}
+            )
+            phases.append({"name": f"mixed reads, page cache {label}", **reads})
         forms = len(json.loads(plan.read_text())["forms"])
         burst_check = "No open stage with schools to fill it: no burst."
         if forms:
             print(f"loadtest: burst of {forms} monitoring forms", flush=True)
             burst = _run_locust(
                 host=host, plan=plan, user_class="FormUser", users=forms,
-                seconds=args.burst_seconds, prefix=work / "burst", env=env,
+                seconds=args.burst_seconds, prefix=work / "burst", env=phase_env,
             )  # fmt: skip
             phases.append({"name": "monitoring form burst", **burst})
             burst_check = subprocess.run(  # noqa: S603
@@ -380,6 +420,7 @@ def main(argv=None) -> None:
         "dataset": harness.dataset_counts(),
         "subjects": plan_data["subjects"],
         "gunicorn": {k: v for k, v in gunicorn.items() if k != "args"},
+        "page_cache": page_cache.get("CACHE_URL") or "each process's memory",
         "locust": version("locust"),
         "phases": phases,
         "burst_check": burst_check,

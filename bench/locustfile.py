@@ -8,6 +8,7 @@ fill the open monitoring stage. Every user logs in through the login form.
     FormUser    a school saving its monitoring form twice, then sending it
 """
 
+import collections
 import itertools
 import json
 import os
@@ -15,7 +16,7 @@ import random
 import re
 
 from gevent.event import Event
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, events, task
 from locust.exception import StopUser
 
 PLAN = json.loads(open(os.environ["BENCH_LOAD_PLAN"]).read())  # noqa: SIM115
@@ -25,6 +26,16 @@ _readers = itertools.cycle(PLAN["readers"])
 _schools = itertools.count()
 _logged_in = {"ReaderUser": 0, "FormUser": 0}
 _all_in = Event()
+# How the measured reads were answered: X-Page-Cache "hit", "miss" or none.
+_page_cache = collections.Counter()
+
+
+@events.test_stop.add_listener
+def _write_page_cache_counts(**_kwargs):
+    out = os.environ.get("BENCH_PAGE_CACHE_OUT")
+    if out:
+        with open(out, "w") as f:
+            json.dump(dict(_page_cache), f)
 
 
 def _arrived(user) -> None:
@@ -78,7 +89,9 @@ class ReaderUser(FastHttpUser):
     @task
     def read(self):
         name, url = random.choice(self.pages)  # noqa: S311 (not security)
-        self.client.get(url, name=name)
+        response = self.client.get(url, name=name)
+        if _all_in.is_set():
+            _page_cache[response.headers.get("X-Page-Cache") or "not cached"] += 1
 
 
 class FormUser(FastHttpUser):
