@@ -46,6 +46,7 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import caches
 from django.db import connections, router
@@ -72,8 +73,12 @@ def db_snapshot(model) -> str | None:
 
 
 def _has_messages(request) -> bool:
-    cookie = request.COOKIES.get(getattr(settings, "MESSAGE_COOKIE_NAME", "messages"))
-    return bool(cookie) or SessionStorage.session_key in request.session
+    """Flash messages waiting to be shown (Django's fallback storage keeps
+    them in a cookie, or in the session when the cookie overflows)."""
+    return (
+        bool(request.COOKIES.get(CookieStorage.cookie_name))
+        or SessionStorage.session_key in request.session
+    )
 
 
 def page_key(request) -> str | None:
