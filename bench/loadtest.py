@@ -275,7 +275,7 @@ def _run_locust(*, host, plan, user_class, users, seconds, prefix, env) -> dict:
         "--headless", "--only-summary", "--loglevel", "WARNING",
         "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
         "--host", host, "--csv", str(prefix), "--stop-timeout", "5",
-        user_class,
+        *user_class.split(),
     ]  # fmt: skip
     subprocess.run(  # noqa: S603 (our own command line)
         command, env={**env, "BENCH_LOAD_PLAN": str(plan)}, check=False
@@ -307,6 +307,10 @@ def main(argv=None) -> None:
     parser.add_argument("--users", type=int, default=40, help="concurrent readers")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--burst-schools", type=int, default=30)
+    parser.add_argument(
+        "--write-every", type=float, default=1.0,
+        help="seconds between form saves in the reads-with-writes phase",
+    )  # fmt: skip
     parser.add_argument("--burst-seconds", type=int, default=40)
     parser.add_argument("--setup", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--check", type=Path, help=argparse.SUPPRESS)
@@ -386,6 +390,30 @@ def main(argv=None) -> None:
                 json.loads(counts.read_text()) if counts.exists() else {}
             )
             phases.append({"name": f"mixed reads, page cache {label}", **reads})
+        # The same reads while one school saves its form draft every
+        # --write-every seconds: each save changes the snapshot, so this is
+        # what the page cache is worth on a working day.
+        print(
+            f"loadtest: {args.users} readers and a form save every "
+            f"{args.write_every:g} s, page cache on",
+            flush=True,
+        )
+        counts = work / "page-cache-writes.json"
+        mixed = _run_locust(
+            host=host, plan=plan, user_class="ReaderUser WriterUser",
+            users=args.users + 1, seconds=args.seconds,
+            prefix=work / "reads-writes",
+            env={**phase_env, "BENCH_PAGE_CACHE_OUT": str(counts),
+                 "BENCH_WRITE_EVERY": str(args.write_every)},
+        )  # fmt: skip
+        mixed["page_cache"] = json.loads(counts.read_text()) if counts.exists() else {}
+        phases.append(
+            {
+                "name": f"mixed reads + a form save every {args.write_every:g} s, "
+                "page cache on",
+                **mixed,
+            }
+        )
         forms = len(json.loads(plan.read_text())["forms"])
         burst_check = "No open stage with schools to fill it: no burst."
         if forms:

@@ -6,6 +6,8 @@ fill the open monitoring stage. Every user logs in through the login form.
 
     ReaderUser  mixed reads of logged-in users of several roles
     FormUser    a school saving its monitoring form twice, then sending it
+    WriterUser  one school saving its monitoring-form draft every
+                BENCH_WRITE_EVERY seconds (1 s) while the readers read
 """
 
 import collections
@@ -16,7 +18,7 @@ import random
 import re
 
 from gevent.event import Event
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser, between, constant, events, task
 from locust.exception import StopUser
 
 PLAN = json.loads(open(os.environ["BENCH_LOAD_PLAN"]).read())  # noqa: SIM115
@@ -24,7 +26,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d*)"')
 _readers = itertools.cycle(PLAN["readers"])
 _schools = itertools.count()
-_logged_in = {"ReaderUser": 0, "FormUser": 0}
+_logged_in = collections.Counter()
 _all_in = Event()
 # How the measured reads were answered: X-Page-Cache "hit", "miss" or none.
 _page_cache = collections.Counter()
@@ -44,12 +46,11 @@ def _arrived(user) -> None:
     Logging in costs a deliberately slow password hash (PBKDF2): the
     measured window holds only the traffic of users already logged in.
     """
-    kind = type(user).__name__
-    _logged_in[kind] += 1
+    _logged_in["all"] += 1
     expected = user.environment.runner.target_user_count
-    if kind == "FormUser":
+    if isinstance(user, FormUser):
         expected = min(expected, len(PLAN["forms"]))
-    if _logged_in[kind] >= expected and not _all_in.is_set():
+    if _logged_in["all"] >= expected and not _all_in.is_set():
         user.environment.runner.stats.reset_all()
         _all_in.set()
 
@@ -94,6 +95,26 @@ class ReaderUser(FastHttpUser):
             _page_cache[response.headers.get("X-Page-Cache") or "not cached"] += 1
 
 
+def _fill(user, form: dict, *, send: bool, name: str) -> None:
+    """Open the school's monitoring form and save its draft (or send it)."""
+    url = form["url"]
+    page = user.client.get(url, name=f"{name}monitoring form")
+    text = page.text or ""
+    csrf, version = CSRF.search(text), VERSION.search(text)
+    if not csrf:
+        raise StopUser
+    data = {
+        **form["values"],
+        "csrfmiddlewaretoken": csrf.group(1),
+        "version": version.group(1) if version else "",
+        "do": "submit" if send else "save",
+    }
+    label = f"{name}monitoring form: {'send' if send else 'save'}"
+    with user.client.post(url, data=data, name=label, catch_response=True) as r:
+        if r.status_code != 200 or "errorlist" in (r.text or ""):
+            r.failure(f"form refused ({r.status_code})")
+
+
 class FormUser(FastHttpUser):
     wait_time = between(0, 0.5)
     saves = 2
@@ -112,23 +133,27 @@ class FormUser(FastHttpUser):
     @task
     def fill(self):
         _all_in.wait()  # every school presses the button at about the same time
-        url = self.form["url"]
-        page = self.client.get(url, name="monitoring form")
-        text = page.text or ""
-        csrf, version = CSRF.search(text), VERSION.search(text)
-        if not csrf:
-            raise StopUser
         send = self.done >= self.saves
-        data = {
-            **self.form["values"],
-            "csrfmiddlewaretoken": csrf.group(1),
-            "version": version.group(1) if version else "",
-            "do": "submit" if send else "save",
-        }
-        name = "monitoring form: send" if send else "monitoring form: save"
-        with self.client.post(url, data=data, name=name, catch_response=True) as r:
-            if r.status_code != 200 or "errorlist" in (r.text or ""):
-                r.failure(f"form refused ({r.status_code})")
+        _fill(self, self.form, send=send, name="")
         self.done += 1
         if send:
             raise StopUser
+
+
+class WriterUser(FastHttpUser):
+    """A committed write about every BENCH_WRITE_EVERY seconds during the
+    reads (each write changes the snapshot the page cache is keyed by)."""
+
+    fixed_count = 1
+    wait_time = constant(float(os.environ.get("BENCH_WRITE_EVERY", "1.0")))
+
+    def on_start(self):
+        self.form = PLAN["forms"][-1]
+        if not log_in(self, self.form["username"]):
+            raise StopUser
+        _arrived(self)
+
+    @task
+    def save(self):
+        _all_in.wait()
+        _fill(self, self.form, send=False, name="writer: ")

@@ -172,8 +172,8 @@ def render_loadtest(result: dict) -> str:
     if cached:
         lines += [
             "",
-            "How the measured reads were answered (`X-Page-Cache`; the page cache "
-            f"of the second phase in {result.get('page_cache', '?')}):",
+            "How the measured reads were answered (`X-Page-Cache`; with the page "
+            f"cache on, it was in {result.get('page_cache', '?')}):",
             "",
         ]
         for phase in cached:
