@@ -94,15 +94,11 @@ def page_key(request) -> str | None:
         return None
     from django.contrib.sessions.models import Session
 
-    snapshot = getattr(request.session, "db_snapshot", None)
-    if snapshot is None:
-        # Another session engine, or the session was not read from the
-        # database in this request: ask once (still before the page's reads).
-        snapshot = db_snapshot(Session)
-    elif not snapshot_possible(Session):
+    if not snapshot_possible(Session):
         return None
-    if snapshot is None:
-        return None
+    # Read with the session row (config.sessions); with another session
+    # engine, asked once, still before the page's own reads.
+    snapshot = getattr(request.session, "db_snapshot", None) or db_snapshot(Session)
     from monitoring.progress import today
 
     parts = (
@@ -127,13 +123,9 @@ def _storable(request, response, csrf: str) -> bool:
         and not response.cookies
         # The same CSRF secret as in the key (a login, say, rotates it).
         and request.META.get("CSRF_COOKIE") == csrf
-        and not _has_queued_messages(request)
+        # No message added while drawing it (none was waiting: see page_key).
+        and not len(getattr(request, "_messages", ()))
     )
-
-
-def _has_queued_messages(request) -> bool:
-    storage = getattr(request, "_messages", None)
-    return bool(storage is not None and getattr(storage, "_queued_messages", None))
 
 
 def per_user_page(view):

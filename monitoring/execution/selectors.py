@@ -10,6 +10,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
@@ -306,6 +308,8 @@ TASK_CONFIRM = "confirm"
 TASK_REDO = "redo"
 TASK_OVERDUE = "overdue"
 TASK_DUE = "due"
+# The kinds, in the order the page lists them.
+TASKS = (TASK_DUE, TASK_OVERDUE, TASK_CONFIRM, TASK_REDO)
 
 
 def task_parts(user, on: date) -> dict[str, Q]:
@@ -400,6 +404,34 @@ def my_tasks(*, user, on: date, kind: str | None = None):
             for name, part in parts.items()
         }
     )
+
+
+# Every task at once: the key of `task_counts` for the unfiltered list.
+TASK_ANY = "any"
+
+
+def task_counts(*, user, on) -> dict[str, int]:
+    """How many activities make each kind of the user's tasks, and how many
+    make any of them, in one query.
+
+    The counts are summed over `my_tasks`' rows, where each kind is a column
+    computed once per row: counting with one FILTER per kind would make the
+    database test every kind's subqueries again for each count.
+    """
+    rows = my_tasks(user=user, on=on).values(*(f"task_{code}" for code in TASKS))
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a user who can have no task
+        return dict.fromkeys((TASK_ANY, *TASKS), 0)
+    quote = connection.ops.quote_name
+    sums = ", ".join(
+        f"COALESCE(SUM(CAST(t.{quote(f'task_{code}')} AS INTEGER)), 0)"
+        for code in TASKS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), {sums} FROM ({sql}) t", params)  # noqa: S608 (compiled by the ORM, values as parameters)
+        total, *found = cursor.fetchone()
+    return {TASK_ANY: total, **{c: n or 0 for c, n in zip(TASKS, found, strict=True)}}
 
 
 def activity_get_visible(*, user, pk: int) -> Activity:

@@ -68,20 +68,6 @@ class ActivityTable(tables.Table):
         attrs = {"class": "table activities", "data-testid": "activity-table"}
         template_name = "partials/activity_table.html"
 
-    # How each column's cell is drawn, for `body_html`.
-    CELLS = {
-        "plan": lambda table, record: table.render_plan(record),
-        "number": _text("number"),
-        "title": lambda table, record: table.render_title(record),
-        "deadline": _text("deadline_text"),
-        "responsible": _text("responsible_text"),
-        "state": lambda table, record: table.render_state(record),
-        "actual": lambda table, record: table.render_actual(record),
-        "evidence": lambda table, record: table.render_evidence(record.evidence_count),
-        "risks": lambda table, record: table.render_risks(record),
-        "task": lambda table, record: table.render_task(record),
-    }
-
     @property
     def body_html(self):
         """The rows of the page as HTML, drawn here rather than cell by cell
@@ -143,20 +129,33 @@ class ActivityTable(tables.Table):
         execution = self._execution(record)
         if execution.actual:
             return execution.actual
-        return execution.target or "—"
+        return execution.target or EMPTY
 
     def render_evidence(self, value):
-        return value or "—"
+        return value or EMPTY
 
     def render_risks(self, record):
         risks = self._execution(record).risks
         if not risks:
-            return "—"
+            return EMPTY
         return format_html_join(
             " ",
             '<span class="risk-chip" title="{}">{}</span>',
             ((name, number) for number, name in risks),
         )
+
+    # How `body_html` draws each column's cell: (table, record) -> text.
+    CELLS = {
+        "plan": render_plan,
+        "number": _text("number"),
+        "title": render_title,
+        "deadline": _text("deadline_text"),
+        "responsible": _text("responsible_text"),
+        "state": render_state,
+        "actual": render_actual,
+        "evidence": lambda table, record: table.render_evidence(record.evidence_count),
+        "risks": render_risks,
+    }
 
 
 class TaskTable(ActivityTable):
@@ -176,3 +175,5 @@ class TaskTable(ActivityTable):
             '<span class="badge task-{}">{}</span>',
             task_labels(record),
         )
+
+    CELLS = {**ActivityTable.CELLS, "task": render_task}

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -29,9 +28,11 @@ from .filters import TASK_CHOICES, ActivityFilter, TaskFilter
 from .forms import DecisionForm, ReportForm
 from .rules import in_force
 from .selectors import (
+    TASK_ANY,
     activities_in_force,
     activity_get_visible,
     my_tasks,
+    task_counts,
     with_execution,
 )
 from .tables import ActivityTable, TaskTable
@@ -144,35 +145,6 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self.known_count
-
-
-# Every task at once: the key of `task_counts` for the unfiltered list.
-TASK_ANY = "any"
-
-
-def task_counts(*, user, on) -> dict[str, int]:
-    """How many activities make each kind of the user's tasks, and how many
-    make any of them, in one query.
-
-    The counts are summed over `my_tasks`' rows, where each kind is a column
-    computed once per row: counting with one FILTER per kind would make the
-    database test every kind's subqueries again for each count.
-    """
-    codes = [code for code, _label in TASK_CHOICES]
-    rows = my_tasks(user=user, on=on).values(*(f"task_{code}" for code in codes))
-    try:
-        sql, params = rows.query.sql_with_params()
-    except EmptyResultSet:  # a user who can have no task
-        return dict.fromkeys((TASK_ANY, *codes), 0)
-    quote = connection.ops.quote_name
-    sums = ", ".join(
-        f"COALESCE(SUM(CAST(t.{quote(f'task_{code}')} AS INTEGER)), 0)"
-        for code in codes
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), {sums} FROM ({sql}) t", params)  # noqa: S608 (compiled by the ORM, values as parameters)
-        total, *found = cursor.fetchone()
-    return {TASK_ANY: total, **{c: n or 0 for c, n in zip(codes, found, strict=True)}}
 
 
 def _report_form(latest: ActivityReport | None, data=None, files=None) -> ReportForm:

@@ -8,7 +8,11 @@ HYPOTHESIS_PROFILE=fuzz-deep draws fresh random examples, ten times as many
 
 import os
 
+import pytest
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
+
+from .support import MAX_ROWS
 
 settings.register_profile(
     "fuzz",
@@ -30,3 +34,10 @@ settings.register_profile(
     "fuzz-deep", parent=settings.get_profile("fuzz"), derandomize=False
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz"))
+
+
+@pytest.fixture
+def few_rows():
+    """A low row limit, so that «too many rows» is reached by small files."""
+    with override_settings(ROADMAP_IMPORT_MAX_ROWS=MAX_ROWS):
+        yield

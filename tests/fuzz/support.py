@@ -367,6 +367,21 @@ DOCTYPES = {
 PRESERVED = 'xml:space="preserve">'
 
 
+ENTITIES = list(DOCTYPES)
+ENCODINGS = ["UTF-8", "UTF-16", "UTF-32", "cp037"]
+# The row limit of the reader fuzzing (the `few_rows` fixture): small files
+# reach «too many rows».
+MAX_ROWS = 15
+
+
+def assert_entity_refused(result, encoding: str) -> None:
+    """A part declaring an entity is refused; as unsafe XML where the
+    encoding lets the scan read the declaration."""
+    assert isinstance(result, ParseError)
+    if encoding.startswith("UTF"):
+        assert result.code == "unsafe_xml"
+
+
 def with_entity(xml: str, entity: str, encoding: str) -> bytes:
     """The part declaring and using an entity, in an encoding XML allows."""
     head, _, rest = xml.partition("?>")
